@@ -1,0 +1,102 @@
+import { type DynamicModule, type INestApplication, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { AppConfig } from '@app/platform';
+import { problemMiddleware } from './common/problem-details.filter.js';
+import { problem } from './common/problem.js';
+
+export const API_PREFIX = 'api/v1';
+const MAX_URL_LENGTH = 8192;
+const BODY_LIMIT = '1mb';
+
+/** Routes served outside /api/v1: health, the pages of emailed links, Open Badges documents. */
+const OUTSIDE_PREFIX = [
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'health/ready', method: RequestMethod.GET },
+  { path: 'verify-email', method: RequestMethod.GET },
+  { path: 'reset-password', method: RequestMethod.GET },
+];
+
+function writeRawProblem(socket: Socket, status: number, code: string, detail: string, reason: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(problem(status, code, detail));
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** Builds the HTTP application exactly as production runs it (tests use the same function). */
+export async function createApiApp(
+  rootModule: DynamicModule,
+  config: AppConfig,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.http.trustProxy);
+  app.set('x-powered-by', false);
+  app.enableShutdownHooks();
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.originalUrl.length > MAX_URL_LENGTH) {
+      res.status(414).type('application/problem+json').send(JSON.stringify(problem(414, 'URI_TOO_LONG', 'The URL is too long.')));
+      return;
+    }
+    res.setHeader('X-Request-Id', String((req as Request & { id?: string }).id ?? ''));
+    next();
+  });
+  app.use(helmet());
+  app.enableCors({
+    origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
+    credentials: true,
+    exposedHeaders: ['Retry-After', 'X-Request-Id'],
+  });
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(express.text({ limit: BODY_LIMIT, type: ['text/csv'] }));
+  app.use(problemMiddleware);
+
+  app.setGlobalPrefix(API_PREFIX, { exclude: OUTSIDE_PREFIX });
+  setUpOpenApi(app, config);
+
+  const server = app.getHttpServer() as Server;
+  server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
+    if (err.code === 'HPE_HEADER_OVERFLOW')
+      return writeRawProblem(socket, 431, 'HEADERS_TOO_LARGE', 'The request headers are too large.', 'Request Header Fields Too Large');
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    writeRawProblem(socket, 400, 'BAD_REQUEST', 'The request is not valid HTTP.', 'Bad Request');
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return app;
+}
+
+export function setUpOpenApi(app: INestApplication, config: AppConfig): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Young Ideas API')
+      .setDescription(
+        'The national youth digital-ideas competition and skill-badge library. Errors are RFC 9457 ' +
+          'application/problem+json. Sign in with POST /api/v1/auth/login and send the access token as a Bearer token.',
+      )
+      .setVersion('1')
+      .addServer(config.http.publicBaseUrl)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
+}

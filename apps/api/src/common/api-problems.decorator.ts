@@ -1,0 +1,25 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ProblemDto } from './problem.dto.js';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input: every bad field is listed in `errors`',
+  401: 'Not signed in, or the credentials are not valid',
+  403: 'Signed in but not allowed',
+  404: 'Absent, or not visible to the caller',
+  409: 'The current state does not allow it',
+  410: 'The emailed link was used or has expired',
+  413: 'Body over 1 MB',
+  415: 'Unsupported body media type',
+  422: 'Idempotency key reused with another body',
+  423: 'Locked',
+  429: 'Rate limited (see Retry-After)',
+};
+
+/** Documents the problem+json answers of a route. */
+export const ApiProblems = (...statuses: number[]) =>
+  applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ProblemDto, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } } }),
+    ),
+  );

@@ -1,0 +1,36 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+/** A person's name: letters (any script), spaces, hyphens, apostrophes and dots; 1–50 characters. */
+export const PersonName = (example: string, { optional = false } = {}) =>
+  applyDecorators(
+    ...(optional ? [ApiPropertyOptional({ example, minLength: 1, maxLength: 50 }), IsOptional()] : [ApiProperty({ example, minLength: 1, maxLength: 50 })]),
+    IsString(),
+    Length(1, 50),
+    Matches(/^[\p{L}\p{M}][\p{L}\p{M}' .-]*$/u, { message: '$property may hold letters, spaces, hyphens and apostrophes only' }),
+  );
+
+/** ?limit=&cursor= of every collection (SPEC §3). */
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  cursor?: string;
+}
+
+export class IdParam {
+  @ApiProperty({ format: 'uuid' })
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, { message: 'id must be a UUID' })
+  id: string;
+}

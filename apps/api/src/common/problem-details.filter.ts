@@ -1,0 +1,29 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { toProblem } from './problem.js';
+
+const logger = new Logger('Problem');
+
+/** Writes a thrown error as application/problem+json (unexpected errors are logged with an error id). */
+export function sendProblem(error: unknown, res: Response): void {
+  const { problem, retryAfterSeconds, unexpected } = toProblem(error);
+  if (unexpected) logger.error({ errorId: problem.errorId, err: unexpected }, 'unexpected error');
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (retryAfterSeconds) res.setHeader('Retry-After', String(retryAfterSeconds));
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    sendProblem(exception, host.switchToHttp().getResponse<Response>());
+  }
+}
+
+/** The same, as Express error middleware for errors raised before Nest routes (body parsing). */
+export function problemMiddleware(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  sendProblem(error, res);
+}

@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, PlatformModule } from '@app/platform';
+import { NotificationsModule } from '@app/notifications';
+import { MaintenanceProcessor } from './maintenance/maintenance.processor.js';
+import { DeliverNotificationProcessor } from './notifications/deliver-notification.processor.js';
+import { OutboxRelayRunner } from './outbox/outbox-relay.runner.js';
+
+/** The job edge: thin processors calling lib services; no HTTP server. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig = AppConfig.load()): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [PlatformModule.forRoot(config), NotificationsModule],
+      providers: [OutboxRelayRunner, DeliverNotificationProcessor, MaintenanceProcessor],
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import { DomainError, type ErrorKind, type FieldError } from '@app/platform';
+
+export class IdentityError extends DomainError {
+  constructor(kind: ErrorKind, code: string, message: string, extra: { errors?: FieldError[]; retryAfterSeconds?: number } = {}) {
+    super(kind, code, message, extra);
+  }
+
+  static invalidFields(errors: FieldError[]): IdentityError {
+    return new IdentityError('invalid', 'VALIDATION_FAILED', 'The request is not valid.', { errors });
+  }
+}
+
+export const INVALID_CREDENTIALS = () =>
+  new IdentityError('unauthenticated', 'INVALID_CREDENTIALS', 'The login or password is not correct.');

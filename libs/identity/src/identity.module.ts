@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { NotificationsModule } from '@app/notifications';
+import { AccountsService } from './accounts.service.js';
+import { AuthService } from './auth.service.js';
+import { PasswordService } from './password.service.js';
+import { RefreshToken, Session } from './session.entity.js';
+import { User } from './user.entity.js';
+
+export const identityEntities = [User, Session, RefreshToken];
+
+@Module({
+  imports: [TypeOrmModule.forFeature(identityEntities), JwtModule.register({}), NotificationsModule],
+  providers: [AccountsService, AuthService, PasswordService],
+  exports: [AccountsService, AuthService, PasswordService],
+})
+export class IdentityModule {}

@@ -1,0 +1,94 @@
+/** Vocabulary about people: roles, regions, age bands, display names (SPEC §1, §2.1). */
+export const ROLES = ['entrant', 'teacher', 'judge', 'organiser'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The UK's twelve ITL1 regions: the finest location the platform holds about anyone. */
+export const REGIONS = [
+  'north-east',
+  'north-west',
+  'yorkshire-humber',
+  'east-midlands',
+  'west-midlands',
+  'east-of-england',
+  'london',
+  'south-east',
+  'south-west',
+  'wales',
+  'scotland',
+  'northern-ireland',
+] as const;
+export type Region = (typeof REGIONS)[number];
+
+export const AGE_BANDS = ['U13', '13-17', '18+'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+
+export const CONSENT_STATUSES = ['not_required', 'pending', 'granted', 'refused'] as const;
+export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
+
+export const ENTRANT_MIN_AGE = 11;
+export const ENTRANT_MAX_AGE = 25;
+export const ADULT_AGE = 18;
+export const CONSENT_AGE = 13;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written YYYY-MM-DD. */
+export function isCalendarDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+}
+
+/** Whole years from `dateOfBirth` to `on` (both YYYY-MM-DD); a 29 February birthday counts on 1 March. */
+export function ageOn(dateOfBirth: string, on: string): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number);
+  const [y, m, d] = on.split('-').map(Number);
+  let age = y - by;
+  if (m < bm || (m === bm && d < bd)) age -= 1;
+  return age;
+}
+
+/** Accounts without a date of birth (judges, organisers) are adults attested by an organiser. */
+export function ageBand(dateOfBirth: string | null, today: string): AgeBand {
+  if (!dateOfBirth) return '18+';
+  const age = ageOn(dateOfBirth, today);
+  return age < CONSENT_AGE ? 'U13' : age < ADULT_AGE ? '13-17' : '18+';
+}
+
+/** The consent status as of today: a pending U13 who has turned 13 no longer needs consent. */
+export function effectiveConsent(status: ConsentStatus, dateOfBirth: string | null, today: string): ConsentStatus {
+  if (status === 'pending' && ageBand(dateOfBirth, today) !== 'U13') return 'not_required';
+  return status;
+}
+
+/** "Amira K." — first name and surname initial. */
+export function displayName(firstName: string, lastName: string, extraLetters = 0): string {
+  const surname = [...lastName.trim()];
+  if (!surname.length) return firstName.trim();
+  return `${firstName.trim()} ${surname.slice(0, 1 + extraLetters).join('')}.`;
+}
+
+/**
+ * Display names for one list: first name + initial, with up to 3 more surname letters only where
+ * needed to tell two people apart (SPEC §2.1).
+ */
+export function displayNames(people: { firstName: string; lastName: string }[]): string[] {
+  const names = people.map((p) => displayName(p.firstName, p.lastName));
+  for (let extra = 1; extra <= 3; extra++) {
+    const counts = new Map<string, number>();
+    for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+    let changed = false;
+    names.forEach((n, i) => {
+      if ((counts.get(n) ?? 0) > 1) {
+        const longer = displayName(people[i].firstName, people[i].lastName, extra);
+        if (longer !== n) {
+          names[i] = longer;
+          changed = true;
+        }
+      }
+    });
+    if (!changed) break;
+  }
+  return names;
+}

@@ -1,0 +1,3 @@
+export * from './notifications.module.js';
+export * from './notifications.service.js';
+export { TEMPLATES, type TemplateName, render, escapeHtml } from './templates.js';

@@ -1,0 +1,152 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  AppConfig,
+  Clock,
+  DomainError,
+  OutboxService,
+  SecretBox,
+  SecretsService,
+  decodeCursor,
+  toPage,
+  type Page,
+} from '@app/platform';
+import { MailerService } from './mailer.service.js';
+import { Notification } from './notification.entity.js';
+import { render, type TemplateName } from './templates.js';
+
+export interface NotifyInput {
+  template: TemplateName;
+  data?: Record<string, unknown>;
+  /** Account to show it to in the in-app inbox (and whose inbox `inApp` fills). */
+  userId?: string | null;
+  /** Address to email; none means inbox only. */
+  email?: string | null;
+  inApp?: boolean;
+  /** A single-use token for the email's link; sealed at rest and wiped after sending. */
+  token?: string;
+  dedupeKey?: string;
+}
+
+export type DeliveryOutcome = 'sent' | 'already-sent' | 'no-email' | 'missing' | 'busy';
+
+const LEASE_MS = 2 * 60_000;
+
+@Injectable()
+export class NotificationsService {
+  private readonly logger = new Logger(NotificationsService.name);
+  private box?: Promise<SecretBox>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly secrets: SecretsService,
+    private readonly mailer: MailerService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  private secretBox(): Promise<SecretBox> {
+    this.box ??= this.secrets.master(this.config.auth.jwtSecret).then((s) => new SecretBox(s, 'notification-token'));
+    return this.box;
+  }
+
+  /** Records a notification and its delivery job in the caller's transaction. */
+  async notify(manager: EntityManager, input: NotifyInput): Promise<string | null> {
+    const secret = input.token ? (await this.secretBox()).seal(input.token) : null;
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Notification)
+      .values({
+        userId: input.userId ?? null,
+        email: input.email ?? null,
+        template: input.template,
+        data: (input.data ?? {}) as Record<string, any>,
+        secret,
+        inApp: Boolean(input.inApp && input.userId),
+        dedupeKey: input.dedupeKey ?? null,
+      })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const id = result.raw[0]?.id as string | undefined;
+    if (!id) return null; // a duplicate of a fan-out already recorded
+    if (input.email) await this.outbox.add(manager, 'deliverNotification', { notificationId: id });
+    return id;
+  }
+
+  /** Sends the email of a notification at most once per successful SMTP acceptance. */
+  async deliver(id: string): Promise<DeliveryOutcome> {
+    const leased: Notification[] = await this.dataSource.query(
+      `UPDATE notification SET sending_until = now() + make_interval(secs => $2), attempts = attempts + 1
+        WHERE id = $1 AND email IS NOT NULL AND sent_at IS NULL
+          AND (sending_until IS NULL OR sending_until < now())
+        RETURNING id, email, template, data, secret`,
+      [id, LEASE_MS / 1000],
+    ).then((r: [Notification[], number] | Notification[]) => (Array.isArray(r[0]) ? (r[0] as Notification[]) : (r as Notification[])));
+    const n = leased[0];
+    if (!n) {
+      const [row] = await this.dataSource.query(`SELECT email, sent_at FROM notification WHERE id = $1`, [id]);
+      if (!row) return 'missing';
+      if (row.sent_at) return 'already-sent';
+      if (!row.email) return 'no-email';
+      return 'busy';
+    }
+    try {
+      const token = n.secret ? (await this.secretBox()).open(n.secret) : undefined;
+      const mail = render(n.template, n.data, { publicBaseUrl: this.config.http.publicBaseUrl, token });
+      const host = new URL(this.config.http.publicBaseUrl).hostname;
+      await this.mailer.send({ to: n.email!, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${n.id}@${host}>` });
+    } catch (error) {
+      await this.dataSource.query(
+        `UPDATE notification SET sending_until = NULL, last_error = $2 WHERE id = $1`,
+        [id, String((error as Error).message).slice(0, 500)],
+      );
+      throw error;
+    }
+    await this.dataSource.query(
+      `UPDATE notification SET sent_at = now(), sending_until = NULL, secret = NULL, last_error = NULL WHERE id = $1`,
+      [id],
+    );
+    return 'sent';
+  }
+
+  async inbox(userId: string, limit: number, cursor?: string): Promise<Page<InboxItem>> {
+    const qb = this.dataSource
+      .getRepository(Notification)
+      .createQueryBuilder('n')
+      .where('n.userId = :userId AND n.inApp', { userId });
+    const after = decodeCursor(cursor);
+    if (after) qb.andWhere('(n.createdAt, n.id) < (:at, :id)', after);
+    const rows = await qb.orderBy('n.createdAt', 'DESC').addOrderBy('n.id', 'DESC').limit(limit + 1).getMany();
+    return toPage(rows, limit, (r) => r.createdAt, (r) => {
+      const { inbox } = render(r.template, r.data, { publicBaseUrl: this.config.http.publicBaseUrl });
+      return { id: r.id, kind: r.template, title: inbox.title, body: inbox.body, createdAt: r.createdAt, readAt: r.readAt };
+    });
+  }
+
+  async markRead(userId: string, id: string): Promise<void> {
+    const res = await this.dataSource.query(
+      `UPDATE notification SET read_at = coalesce(read_at, $3) WHERE id = $1 AND user_id = $2 AND in_app`,
+      [id, userId, this.clock.now()],
+    );
+    if (!res[1]) throw new DomainError('not_found', 'NOTIFICATION_NOT_FOUND', 'No such notification.');
+  }
+
+  /** Everything held about a user's notifications, for export. */
+  async exportFor(userId: string): Promise<Record<string, unknown>[]> {
+    const rows = await this.dataSource.getRepository(Notification).find({ where: { userId }, order: { createdAt: 'ASC' } });
+    return rows.map((r) => ({ id: r.id, template: r.template, data: r.data, createdAt: r.createdAt, readAt: r.readAt, sentAt: r.sentAt }));
+  }
+}
+
+export interface InboxItem {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  createdAt: Date;
+  readAt: Date | null;
+}

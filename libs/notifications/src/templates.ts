@@ -1,0 +1,68 @@
+/** Email and inbox texts. Every value interpolated into HTML is escaped. */
+export interface Rendered {
+  subject: string;
+  text: string;
+  html: string;
+  /** The in-app inbox line (never carries a token). */
+  inbox: { title: string; body: string };
+}
+
+export interface RenderContext {
+  publicBaseUrl: string;
+  /** The single-use token of the email's link, when the template has one. */
+  token?: string;
+}
+
+type Template = (data: Record<string, unknown>, ctx: RenderContext) => Rendered;
+
+export const escapeHtml = (value: unknown): string =>
+  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function linkTo(ctx: RenderContext, page: string): string {
+  // Without a token (inbox rendering) the link is never shown, so the bare page will do.
+  return ctx.token ? `${ctx.publicBaseUrl}/${page}?token=${encodeURIComponent(ctx.token)}` : `${ctx.publicBaseUrl}/${page}`;
+}
+
+/** Wraps paragraphs and an optional button into the plain-text and HTML bodies. */
+function compose(subject: string, paragraphs: string[], action?: { label: string; url: string }): Rendered {
+  const text = [...paragraphs, ...(action ? [`${action.label}: ${action.url}`] : []), '— Young Ideas'].join('\n\n');
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1b1b1b;max-width:40rem;margin:auto;padding:1rem">
+${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${action ? `<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:.6rem 1rem;background:#3b2bd6;color:#fff;border-radius:.4rem;text-decoration:none">${escapeHtml(action.label)}</a></p><p style="font-size:.85rem;color:#555">Or paste this address into your browser: ${escapeHtml(action.url)}</p>` : ''}
+<p>— Young Ideas</p></body></html>`;
+  return { subject, text, html, inbox: { title: subject, body: paragraphs[0] ?? '' } };
+}
+
+export const TEMPLATES = {
+  'verify-email': (d, ctx) =>
+    compose(
+      'Confirm your email address',
+      [`Hello ${d.firstName}, please confirm this email address for your Young Ideas account.`, 'The link works once and expires in 48 hours. If you did not sign up, ignore this email.'],
+      { label: 'Confirm my email', url: linkTo(ctx, 'verify-email') },
+    ),
+  'password-reset': (d, ctx) =>
+    compose(
+      'Reset your Young Ideas password',
+      [
+        d.forChild
+          ? `Someone asked to reset the password of the Young Ideas account of ${d.firstName}, which is linked to this address.`
+          : `Hello ${d.firstName}, someone asked to reset the password of your Young Ideas account.`,
+        'The link works once and expires in 1 hour. If this was not you, ignore this email: nothing has changed.',
+      ],
+      { label: 'Choose a new password', url: linkTo(ctx, 'reset-password') },
+    ),
+  'password-changed': (d) =>
+    compose('Your password was changed', [
+      `Hello ${d.firstName}, the password of your Young Ideas account was just changed and other devices were signed out.`,
+      'If this was not you, use "Forgot password" at once to take your account back.',
+    ]),
+} satisfies Record<string, Template>;
+
+export type TemplateName = keyof typeof TEMPLATES;
+
+export function render(template: string, data: Record<string, unknown>, ctx: RenderContext): Rendered {
+  const fn = (TEMPLATES as Record<string, Template>)[template];
+  if (!fn) throw new Error(`unknown template ${template}`);
+  return fn(data, ctx);
+}

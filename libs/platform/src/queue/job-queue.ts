@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
+import { JOBS, type JobData, type JobKey, type QueueName } from './jobs.js';
+
+/** Retention and retry policy every job shares unless a producer says otherwise. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};
+
+/** Typed producer facade: the only way code enqueues a job. */
+@Injectable()
+export class JobQueue {
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  queue(name: QueueName): Queue {
+    return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+  }
+
+  async enqueue<K extends JobKey>(job: K, data: JobData[K], options: JobsOptions = {}): Promise<string> {
+    const { queue, name } = JOBS[job];
+    const added = await this.queue(queue).add(name, data, { ...DEFAULT_JOB_OPTIONS, ...options });
+    return added.id!;
+  }
+
+  /** Adds many jobs of one queue in one round trip (outbox relay). */
+  async enqueueBulk(queue: QueueName, jobs: { name: string; data: unknown; jobId: string }[]): Promise<void> {
+    if (!jobs.length) return;
+    await this.queue(queue).addBulk(
+      jobs.map((j) => ({ name: j.name, data: j.data, opts: { ...DEFAULT_JOB_OPTIONS, jobId: j.jobId } })),
+    );
+  }
+}

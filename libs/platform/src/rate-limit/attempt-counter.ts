@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../clock/clock.js';
+import { RedisClient } from '../redis/redis.js';
+
+export interface WindowCount {
+  count: number;
+  /** Seconds until the oldest attempt leaves the window (0 when empty). */
+  retryAfterSeconds: number;
+}
+
+/**
+ * Counts events (failed sign-ins, failed joins, consent requests) in a sliding window, in Redis so that
+ * every API process sees the same numbers.
+ */
+@Injectable()
+export class AttemptCounter {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(key: string, windowMs: number): Promise<WindowCount> {
+    const now = this.clock.now().getTime();
+    const k = `attempts:${key}`;
+    await this.client.redis
+      .multi()
+      .zremrangebyscore(k, 0, now - windowMs)
+      .zadd(k, now, `${now}:${randomUUID()}`)
+      .pexpire(k, windowMs)
+      .exec();
+    return this.count(key, windowMs);
+  }
+
+  async count(key: string, windowMs: number): Promise<WindowCount> {
+    const now = this.clock.now().getTime();
+    const k = `attempts:${key}`;
+    const res = await this.client.redis
+      .multi()
+      .zremrangebyscore(k, 0, now - windowMs)
+      .zcard(k)
+      .zrange(k, 0, 0, 'WITHSCORES')
+      .exec();
+    const count = Number(res?.[1]?.[1] ?? 0);
+    const oldest = (res?.[2]?.[1] as string[] | undefined)?.[1];
+    const retryAfterSeconds = oldest ? Math.max(1, Math.ceil((Number(oldest) + windowMs - now) / 1000)) : 0;
+    return { count, retryAfterSeconds };
+  }
+
+  async clear(key: string): Promise<void> {
+    await this.client.redis.del(`attempts:${key}`);
+  }
+}

@@ -1,0 +1,4 @@
+// Every migration, in order. A new migration file is listed here too (a test checks none is missing).
+import { Initial1795643005731 } from './1795643005731-Initial.js';
+
+export const migrations: Function[] = [Initial1795643005731];
