@@ -2,10 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import type { Request } from 'express';
-import { AppConfig, PlatformModule, RedisClient } from '@app/platform';
-import { IdentityModule, type Principal } from '@app/identity';
+import { AppConfig, PlatformModule } from '@app/platform';
+import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
@@ -13,15 +11,13 @@ import { AccessGuard, BodyTypeGuard, RolesGuard } from './common/guards.js';
 import { JwtStrategy } from './common/jwt.strategy.js';
 import { LocalStrategy } from './common/local.strategy.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
-import { RedisThrottlerStorage } from './common/redis-throttler.storage.js';
+import { RateLimitGuard } from './common/rate-limit.guard.js';
 import { NulBytePipe, validationPipe } from './common/validation.js';
 import { HealthController, RedisHealthIndicator } from './health/health.controller.js';
 import { MeController } from './me/me.controller.js';
 import { MeService } from './me/me.service.js';
 import { OrganisersController } from './organisers/organisers.controller.js';
 import { PagesController } from './pages/pages.controller.js';
-
-const principalOf = (req: Request) => req.user as Principal | undefined;
 
 /** The HTTP edge: controllers translate, lib services decide. */
 @Module({})
@@ -33,29 +29,6 @@ export class ApiModule {
         PlatformModule.forRoot(config),
         PassportModule,
         TerminusModule,
-        ThrottlerModule.forRootAsync({
-          inject: [RedisClient],
-          useFactory: (redis: RedisClient) => ({
-            storage: new RedisThrottlerStorage(redis),
-            throttlers: [
-              // Unauthenticated requests, per IP; generous, since a whole school shares one address.
-              {
-                name: 'ip',
-                ttl: 60_000,
-                limit: config.http.rateLimitIpPerMinute,
-                skipIf: (ctx) => Boolean(principalOf(ctx.switchToHttp().getRequest())),
-              },
-              // Signed-in requests, per account.
-              {
-                name: 'account',
-                ttl: 60_000,
-                limit: config.http.rateLimitAccountPerMinute,
-                skipIf: (ctx) => !principalOf(ctx.switchToHttp().getRequest()),
-                getTracker: (req) => principalOf(req as Request)!.userId,
-              },
-            ],
-          }),
-        }),
         IdentityModule,
         NotificationsModule,
       ],
@@ -75,7 +48,7 @@ export class ApiModule {
         // Order matters: who you are, what you may do, how often, then what you sent.
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: BodyTypeGuard },
         { provide: APP_PIPE, useClass: NulBytePipe },
         { provide: APP_PIPE, useFactory: validationPipe },

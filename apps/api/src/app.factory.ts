@@ -1,13 +1,13 @@
-import { type DynamicModule, type INestApplication, RequestMethod } from '@nestjs/common';
+import { type INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { AppConfig } from '@app/platform';
+import { AppConfig, AppLogger, requestLogging } from '@app/platform';
+import { ApiModule } from './api.module.js';
 import { problemMiddleware } from './common/problem-details.filter.js';
 import { problem } from './common/problem.js';
 
@@ -34,16 +34,19 @@ function writeRawProblem(socket: Socket, status: number, code: string, detail: s
   );
 }
 
-/** Builds the HTTP application exactly as production runs it (tests use the same function). */
-export async function createApiApp(
-  rootModule: DynamicModule,
-  config: AppConfig,
-): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
-    bodyParser: false,
-    bufferLogs: true,
-  });
-  app.useLogger(app.get(Logger));
+/** Options every API application is created with (bodies are parsed by configureApiApp). */
+export const API_APP_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
+
+export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), API_APP_OPTIONS);
+  return configureApiApp(app, config);
+}
+
+/** Sets the application up exactly as production runs it (tests call this too). */
+export function configureApiApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
+  const logger = app.get(AppLogger);
+  app.useLogger(logger);
+  app.use(requestLogging(logger.root));
   app.set('trust proxy', config.http.trustProxy);
   app.set('x-powered-by', false);
   app.enableShutdownHooks();
@@ -53,7 +56,6 @@ export async function createApiApp(
       res.status(414).type('application/problem+json').send(JSON.stringify(problem(414, 'URI_TOO_LONG', 'The URL is too long.')));
       return;
     }
-    res.setHeader('X-Request-Id', String((req as Request & { id?: string }).id ?? ''));
     next();
   });
   app.use(helmet());

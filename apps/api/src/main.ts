@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { AppConfig } from '@app/platform';
-import { ApiModule } from './api.module.js';
 import { createApiApp } from './app.factory.js';
 
 const config = AppConfig.load();
-const app = await createApiApp(ApiModule.forRoot(config), config);
+const app = await createApiApp(config);
 await app.listen(config.http.port);

@@ -16,4 +16,5 @@ export * from './audit/audit.service.js';
 export * from './secrets/secrets.service.js';
 export * from './tokens/single-use-token.entity.js';
 export * from './tokens/single-use-tokens.service.js';
+export * from './logging/logging.js';
 export * from './platform.module.js';

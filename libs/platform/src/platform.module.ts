@@ -2,9 +2,6 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import type { RedisOptions as BullRedisOptions } from 'bullmq';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { AppConfig } from './config/app-config.js';
 import { Clock } from './clock/clock.js';
 import { dataSourceOptions, ensureDatabase } from './database/database.js';
@@ -12,6 +9,7 @@ import { AuditEntry } from './audit/audit-entry.entity.js';
 import { AuditService } from './audit/audit.service.js';
 import { OutboxMessage } from './outbox/outbox-message.entity.js';
 import { OutboxService } from './outbox/outbox.service.js';
+import { AppLogger, createRootLogger } from './logging/logging.js';
 import { JobQueue } from './queue/job-queue.js';
 import { QUEUES } from './queue/jobs.js';
 import { AttemptCounter } from './rate-limit/attempt-counter.js';
@@ -23,8 +21,6 @@ import { SingleUseTokens } from './tokens/single-use-tokens.service.js';
 
 export const platformEntities = [OutboxMessage, AuditEntry, PlatformSecret, SingleUseToken];
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
-
 const services = [Clock, RedisClient, AttemptCounter, JobQueue, OutboxService, AuditService, SecretsService, SingleUseTokens];
 
 /** Cross-cutting infrastructure shared by the API, the worker and the CLI. */
@@ -35,37 +31,6 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.log.level,
-            genReqId: (req: IncomingMessage) => {
-              const given = req.headers['x-request-id'];
-              return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-            },
-            redact: {
-              paths: [
-                'req.headers.authorization',
-                'req.headers.cookie',
-                'res.headers["set-cookie"]',
-                '*.password',
-                '*.token',
-                '*.refreshToken',
-                '*.accessToken',
-              ],
-              censor: '[redacted]',
-            },
-            // Bodies and query strings are never logged: they may hold children's data or tokens.
-            serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({
-                id: req.id,
-                method: req.method,
-                path: req.url.split('?')[0],
-              }),
-              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-            },
-            autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
-          },
-        }),
         TypeOrmModule.forRootAsync({
           useFactory: async () => {
             await ensureDatabase(config.db.url);
@@ -76,8 +41,12 @@ export class PlatformModule {
         BullModule.forRoot({ connection: redisOptions(config.redis.url) as BullRedisOptions, prefix: `${config.redis.prefix}:bull` }),
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
       ],
-      providers: [{ provide: AppConfig, useValue: config }, ...services],
-      exports: [AppConfig, ...services, BullModule, TypeOrmModule],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: AppLogger, useValue: new AppLogger(createRootLogger(config, 'young-ideas')) },
+        ...services,
+      ],
+      exports: [AppConfig, AppLogger, ...services, BullModule, TypeOrmModule],
     };
   }
 }
