@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { AppConfig, Clock } from '@app/platform';
+import { AppConfig, AppLogger, Clock, createRootLogger } from '@app/platform';
 import { ApiModule } from '../../apps/api/src/api.module.js';
 import { API_APP_OPTIONS, configureApiApp } from '../../apps/api/src/app.factory.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
@@ -32,10 +32,12 @@ export async function startTestApp(options: { worker?: boolean; env?: Record<str
   const smtpUrl = await mail.start();
   const config = await testConfig({ SMTP_URL: smtpUrl, ...options.env });
   const clock = new Clock();
+  const logger = new AppLogger(createRootLogger(config, 'test'));
 
   const apiModule = await Test.createTestingModule({ imports: [ApiModule.forRoot(config)] })
     .overrideProvider(Clock)
     .useValue(clock)
+    .setLogger(logger)
     .compile();
   const app = configureApiApp(apiModule.createNestApplication<NestExpressApplication>(API_APP_OPTIONS), config);
   await app.init();
@@ -45,6 +47,7 @@ export async function startTestApp(options: { worker?: boolean; env?: Record<str
     const workerModule = await Test.createTestingModule({ imports: [WorkerModule.forRoot(config)] })
       .overrideProvider(Clock)
       .useValue(clock)
+      .setLogger(logger)
       .compile();
     worker = await workerModule.init();
   }

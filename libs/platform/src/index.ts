@@ -9,6 +9,7 @@ export * from './redis/redis.js';
 export * from './rate-limit/attempt-counter.js';
 export * from './queue/jobs.js';
 export * from './queue/job-queue.js';
+export * from './queue/processor-host.js';
 export * from './outbox/outbox-message.entity.js';
 export * from './outbox/outbox.service.js';
 export * from './audit/audit-entry.entity.js';

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { DomainError } from '@app/platform';
 import type { Principal, Role } from '@app/identity';
 import { ALLOWED_DURING_PASSWORD_CHANGE, CONSUMES, IS_PUBLIC, ROLES_KEY } from './auth.decorators.js';
-import { validationPipe } from './validation.js';
+import { validateBody } from './validation.js';
 
 const flag = (reflector: Reflector, key: string, ctx: ExecutionContext) =>
   reflector.getAllAndOverride<boolean>(key, [ctx.getHandler(), ctx.getClass()]);
@@ -72,7 +72,7 @@ export function localAuthGuard(dto: new () => object) {
   class LocalAuthGuard extends AuthGuard('local') {
     override async canActivate(ctx: ExecutionContext): Promise<boolean> {
       const req = ctx.switchToHttp().getRequest<Request>();
-      req.body = await validationPipe().transform(req.body, { type: 'body', metatype: dto });
+      req.body = await validateBody(req.body, dto);
       return (await super.canActivate(ctx)) as boolean;
     }
 

@@ -24,6 +24,7 @@ const STATUS_OF: Record<ErrorKind, number> = {
   locked: 423,
   unsupported: 415,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 const CODE_OF_STATUS: Record<number, string> = {

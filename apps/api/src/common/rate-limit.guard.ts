@@ -1,4 +1,4 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig, DomainError, RedisClient } from '@app/platform';
 import type { Principal } from '@app/identity';
@@ -19,6 +19,8 @@ const WINDOW_MS = 60_000;
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  private readonly logger = new Logger(RateLimitGuard.name);
+
   constructor(
     private readonly client: RedisClient,
     private readonly config: AppConfig,
@@ -31,7 +33,16 @@ export class RateLimitGuard implements CanActivate {
     const [key, limit] = principal
       ? [`rl:account:${principal.userId}`, this.config.http.rateLimitAccountPerMinute]
       : [`rl:ip:${req.ip ?? 'unknown'}`, this.config.http.rateLimitIpPerMinute];
-    const [hits, ttlMs] = (await this.client.redis.eval(SCRIPT, 1, key, WINDOW_MS)) as number[];
+    let hits: number;
+    let ttlMs: number;
+    try {
+      [hits, ttlMs] = (await this.client.redis.eval(SCRIPT, 1, key, WINDOW_MS)) as number[];
+    } catch (error) {
+      // Fail open: a Redis outage must not take the whole API down with it (sign-in stays protected
+      // by its own counters, which fail closed).
+      this.logger.warn({ err: error }, 'rate limit store unavailable; request let through');
+      return true;
+    }
     const resetSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
     res.setHeader('RateLimit-Limit', String(limit));
     res.setHeader('RateLimit-Remaining', String(Math.max(0, limit - hits)));

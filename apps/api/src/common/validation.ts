@@ -41,3 +41,9 @@ export class NulBytePipe implements PipeTransform {
     return value;
   }
 }
+
+/** Both global pipes, for a body a guard must read before the route runs (sign-in). */
+export async function validateBody<T extends object>(body: unknown, dto: new () => T): Promise<T> {
+  const clean = new NulBytePipe().transform(body, { type: 'body', metatype: dto });
+  return validationPipe().transform(clean, { type: 'body', metatype: dto }) as Promise<T>;
+}

@@ -1,11 +1,11 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
-import { OutboxService, QUEUES } from '@app/platform';
+import { OutboxService, ProcessorHost, QUEUES } from '@app/platform';
 
 /** Periodic housekeeping, scheduled once per deployment with a BullMQ job scheduler. */
 @Processor(QUEUES.maintenance)
-export class MaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class MaintenanceProcessor extends ProcessorHost implements OnApplicationBootstrap {
   constructor(
     private readonly outbox: OutboxService,
     @InjectQueue(QUEUES.maintenance) private readonly queue: Queue,

@@ -1,11 +1,11 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { QUEUES, type JobData } from '@app/platform';
+import { ProcessorHost, QUEUES, type JobData } from '@app/platform';
 import { NotificationsService } from '@app/notifications';
 
 /** Sends one notification's email; a failure throws so BullMQ retries with backoff. */
 @Processor(QUEUES.notifications, { concurrency: 8 })
-export class DeliverNotificationProcessor extends WorkerHost {
+export class DeliverNotificationProcessor extends ProcessorHost {
   constructor(private readonly notifications: NotificationsService) {
     super();
   }

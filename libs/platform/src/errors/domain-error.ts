@@ -12,7 +12,8 @@ export type ErrorKind =
   | 'unprocessable' // an idempotency key reused with another body (422)
   | 'locked' // the resource is locked (423)
   | 'unsupported' // a body of a media type the route does not take (415)
-  | 'rate_limited'; // too many attempts (429)
+  | 'rate_limited' // too many attempts (429)
+  | 'unavailable'; // a dependency is down; try again shortly (503)
 
 export interface FieldError {
   field: string;

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
-import { JOBS, type JobData, type JobKey, type QueueName } from './jobs.js';
+import { JOBS, QUEUES, type JobData, type JobKey, type QueueName } from './jobs.js';
 
 /** Retention and retry policy every job shares unless a producer says otherwise. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -14,8 +14,17 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 
 /** Typed producer facade: the only way code enqueues a job. */
 @Injectable()
-export class JobQueue {
+export class JobQueue implements OnModuleInit {
+  private readonly logger = new Logger(JobQueue.name);
+
   constructor(private readonly moduleRef: ModuleRef) {}
+
+  /** Connection errors are logged (BullMQ would otherwise print them to stderr); ioredis reconnects. */
+  onModuleInit(): void {
+    for (const name of Object.values(QUEUES)) {
+      this.queue(name).on('error', (error) => this.logger.warn({ err: error, queue: name }, 'queue connection error'));
+    }
+  }
 
   queue(name: QueueName): Queue {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });

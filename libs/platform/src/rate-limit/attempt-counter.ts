@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock/clock.js';
+import { DomainError } from '../errors/domain-error.js';
 import { RedisClient } from '../redis/redis.js';
 
 export interface WindowCount {
@@ -23,24 +24,21 @@ export class AttemptCounter {
   async record(key: string, windowMs: number): Promise<WindowCount> {
     const now = this.clock.now().getTime();
     const k = `attempts:${key}`;
-    await this.client.redis
-      .multi()
-      .zremrangebyscore(k, 0, now - windowMs)
-      .zadd(k, now, `${now}:${randomUUID()}`)
-      .pexpire(k, windowMs)
-      .exec();
+    await guard(
+      this.client.redis
+        .multi()
+        .zremrangebyscore(k, 0, now - windowMs)
+        .zadd(k, now, `${now}:${randomUUID()}`)
+        .pexpire(k, windowMs)
+        .exec(),
+    );
     return this.count(key, windowMs);
   }
 
   async count(key: string, windowMs: number): Promise<WindowCount> {
     const now = this.clock.now().getTime();
     const k = `attempts:${key}`;
-    const res = await this.client.redis
-      .multi()
-      .zremrangebyscore(k, 0, now - windowMs)
-      .zcard(k)
-      .zrange(k, 0, 0, 'WITHSCORES')
-      .exec();
+    const res = await guard(this.client.redis.multi().zremrangebyscore(k, 0, now - windowMs).zcard(k).zrange(k, 0, 0, 'WITHSCORES').exec());
     const count = Number(res?.[1]?.[1] ?? 0);
     const oldest = (res?.[2]?.[1] as string[] | undefined)?.[1];
     const retryAfterSeconds = oldest ? Math.max(1, Math.ceil((Number(oldest) + windowMs - now) / 1000)) : 0;
@@ -48,6 +46,17 @@ export class AttemptCounter {
   }
 
   async clear(key: string): Promise<void> {
-    await this.client.redis.del(`attempts:${key}`);
+    await guard(this.client.redis.del(`attempts:${key}`));
+  }
+}
+
+/** Counters fail closed: without them, a limit cannot be enforced, so the action waits. */
+async function guard<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch {
+    throw new DomainError('unavailable', 'TEMPORARILY_UNAVAILABLE', 'This is unavailable for a moment. Please try again shortly.', {
+      retryAfterSeconds: 30,
+    });
   }
 }

@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { PASSWORD, aTeacher, anEntrant, anOrganiser, bornYearsAgo, register, session, signIn } from './support/builders.js';
+import { tokenFrom } from './support/mail-capture.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('GET and PATCH /me', () => {
+  it('changes names, region and privacy, and nothing else', async () => {
+    const user = await anEntrant(t);
+    const { auth } = await session(t, user);
+    const res = await t.http()
+      .patch('/api/v1/me')
+      .set(auth)
+      .send({ firstName: 'Amíra', lastName: "O'Neil", region: 'wales', privacy: { profileVisibility: 'public' } })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      firstName: 'Amíra',
+      lastName: "O'Neil",
+      displayName: 'Amíra O.',
+      region: 'wales',
+      privacy: { profileVisibility: 'public', marketingOptIn: false },
+    });
+    const audit = await t.db.query(`SELECT action, data FROM audit_log WHERE subject_id = $1 AND action = 'user.privacy_changed'`, [user.id]);
+    expect(audit).toEqual([{ action: 'user.privacy_changed', data: { profileVisibility: 'public' } }]);
+  });
+
+  it.each([
+    ['dateOfBirth', { dateOfBirth: bornYearsAgo(20) }],
+    ['roles', { roles: ['organiser'] }],
+    ['consentStatus', { consentStatus: 'granted' }],
+    ['username', { username: 'someone' }],
+  ])('refuses to change %s (400) and changes nothing', async (field, body) => {
+    const user = await anEntrant(t);
+    const { auth } = await session(t, user);
+    const res = await t.http().patch('/api/v1/me').set(auth).send({ firstName: 'Changed', ...body }).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    const me = await t.http().get('/api/v1/me').set(auth).expect(200);
+    expect(me.body.firstName).toBe('Amira');
+  });
+
+  it('refuses an empty region for an entrant and names with digits or markup', async () => {
+    const user = await anEntrant(t);
+    const { auth } = await session(t, user);
+    await t.http().patch('/api/v1/me').set(auth).send({ region: null }).expect(400);
+    const res = await t.http().patch('/api/v1/me').set(auth).send({ firstName: '<script>', lastName: 'x1' }).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['firstName', 'lastName']);
+  });
+
+  it('a new email must be verified again, through a link sent to the new address', async () => {
+    const user = await anEntrant(t);
+    const { auth } = await session(t, user);
+    const res = await t.http().patch('/api/v1/me').set(auth).send({ email: 'New.Address@Example.com' }).expect(200);
+    expect(res.body).toMatchObject({ email: 'new.address@example.com', emailVerified: false });
+    const mail = await t.mail.waitFor('new.address@example.com');
+    await t.http().post('/api/v1/auth/verify-email').send({ token: tokenFrom(mail, 'verify-email') }).expect(204);
+    expect((await t.http().get('/api/v1/me').set(auth)).body.emailVerified).toBe(true);
+  });
+
+  it('a link for an address the account no longer uses is refused (410)', async () => {
+    const user = await anEntrant(t);
+    const { auth } = await session(t, user);
+    const first = await t.mail.waitFor(user.email!);
+    await t.http().patch('/api/v1/me').set(auth).send({ email: `changed-${user.username}@example.com` }).expect(200);
+    await t.http().post('/api/v1/auth/verify-email').send({ token: tokenFrom(first, 'verify-email') }).expect(410);
+  });
+
+  it('taking an email already registered → 409', async () => {
+    const a = await anEntrant(t);
+    const b = await anEntrant(t);
+    const { auth } = await session(t, b);
+    const res = await t.http().patch('/api/v1/me').set(auth).send({ email: a.email }).expect(409);
+    expect(res.body.code).toBe('EMAIL_TAKEN');
+  });
+});
+
+describe('in-app inbox', () => {
+  it('lists my notifications newest first, pages them, and marks one read; another user cannot', async () => {
+    const user = await anEntrant(t);
+    const { auth } = await session(t, user);
+    let password = PASSWORD;
+    for (const next of ['first-new-secret-pw', 'second-new-secret-pw']) {
+      await t.http().post('/api/v1/auth/password/change').set(auth).send({ currentPassword: password, newPassword: next }).expect(204);
+      password = next;
+    }
+    const page1 = await t.http().get('/api/v1/me/notifications?limit=1').set(auth).expect(200);
+    expect(page1.body.items).toHaveLength(1);
+    expect(page1.body.items[0]).toMatchObject({ kind: 'password-changed', title: 'Your password was changed', readAt: null });
+    expect(page1.body.nextCursor).toEqual(expect.any(String));
+    const page2 = await t.http().get(`/api/v1/me/notifications?limit=1&cursor=${page1.body.nextCursor}`).set(auth).expect(200);
+    expect(page2.body.items).toHaveLength(1);
+    expect(page2.body.items[0].id).not.toBe(page1.body.items[0].id);
+    expect(page2.body.nextCursor).toBeNull();
+
+    const other = await anEntrant(t);
+    const otherAuth = (await session(t, other)).auth;
+    await t.http().post(`/api/v1/me/notifications/${page1.body.items[0].id}/read`).set(otherAuth).expect(404);
+    await t.http().post(`/api/v1/me/notifications/${page1.body.items[0].id}/read`).set(auth).expect(204);
+    const after = await t.http().get('/api/v1/me/notifications').set(auth).expect(200);
+    expect(after.body.items[0].readAt).not.toBeNull();
+  });
+
+  it('rejects a bad limit or cursor with 400', async () => {
+    const { auth } = await session(t, await anEntrant(t));
+    await t.http().get('/api/v1/me/notifications?limit=101').set(auth).expect(400);
+    await t.http().get('/api/v1/me/notifications?cursor=garbage').set(auth).expect(400);
+  });
+});
+
+describe('organisers and the audit log', () => {
+  it('an organiser adds another organiser, who can sign in; the grant is audited', async () => {
+    const org = await anOrganiser(t);
+    const res = await t.http()
+      .post('/api/v1/organisers')
+      .set(org.auth)
+      .send({ email: 'new.organiser@example.com', firstName: 'Noor', lastName: 'Haddad', password: 'tidal-granite-orchid' })
+      .expect(201);
+    expect(res.body.roles).toEqual(['organiser']);
+    await signIn(t, 'new.organiser@example.com', 'tidal-granite-orchid');
+    const audit = await t.http().get(`/api/v1/audit?action=user.role_granted&subjectId=${res.body.id}`).set(org.auth).expect(200);
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({ action: 'user.role_granted', actorId: org.id, subjectId: res.body.id, data: { role: 'organiser' } }),
+    ]);
+  });
+
+  it('an existing teacher account gains the organiser role; a child cannot be made one', async () => {
+    const org = await anOrganiser(t);
+    const teacher = await aTeacher(t);
+    const res = await t.http()
+      .post('/api/v1/organisers')
+      .set(org.auth)
+      .send({ email: teacher.email, firstName: 'Grace', lastName: 'Hopper', password: 'ignored-for-existing' })
+      .expect(201);
+    expect(res.body.roles.sort()).toEqual(['organiser', 'teacher']);
+    const child = await register(t, { dateOfBirth: bornYearsAgo(14) });
+    const refused = await t.http()
+      .post('/api/v1/organisers')
+      .set(org.auth)
+      .send({ email: child.email, firstName: 'A', lastName: 'B', password: 'ignored-for-existing' })
+      .expect(409);
+    expect(refused.body.code).toBe('NOT_AN_ADULT');
+  });
+
+  it('records sign-ins and password changes, filters by actor and since, newest first', async () => {
+    const org = await anOrganiser(t);
+    const user = await anEntrant(t);
+    const { auth } = await session(t, user);
+    await t.http().post('/api/v1/auth/password/change').set(auth).send({ currentPassword: PASSWORD, newPassword: 'river-stone-echo-7' }).expect(204);
+    const res = await t.http().get(`/api/v1/audit?actorId=${user.id}`).set(org.auth).expect(200);
+    expect(res.body.items.map((e: { action: string }) => e.action)).toEqual(['auth.password_changed', 'auth.login', 'user.registered']);
+    const future = new Date(Date.now() + 3600_000).toISOString();
+    expect((await t.http().get(`/api/v1/audit?actorId=${user.id}&since=${future}`).set(org.auth)).body.items).toEqual([]);
+    await t.http().get('/api/v1/audit?actorId=not-a-uuid').set(org.auth).expect(400);
+  });
+
+  it('cannot be changed, even by the database owner', async () => {
+    await expect(t.db.query(`UPDATE audit_log SET action = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(t.db.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('pages for emailed links', () => {
+  it('opening a verification page changes nothing; the page posts to the API', async () => {
+    const user = await anEntrant(t);
+    const token = tokenFrom(await t.mail.waitFor(user.email!), 'verify-email');
+    const page = await t.http().get(`/verify-email?token=${token}`).expect(200).expect('Content-Type', /text\/html/);
+    expect(page.text).toContain('/api/v1/auth/verify-email');
+    expect(page.headers['content-security-policy']).toMatch(/script-src 'nonce-[^']+'/);
+    expect(page.headers['cache-control']).toBe('no-store');
+    const { auth } = await session(t, user);
+    expect((await t.http().get('/api/v1/me').set(auth)).body.emailVerified).toBe(false);
+    await t.http().post('/api/v1/auth/verify-email').send({ token }).expect(204);
+  });
+
+  it('escapes whatever the token query holds', async () => {
+    const page = await t.http().get('/reset-password?token=%22%3E%3Cscript%3Ealert(1)%3C/script%3E').expect(200);
+    expect(page.text).not.toContain('<script>alert(1)</script>');
+  });
+});
