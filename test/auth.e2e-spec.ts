@@ -129,6 +129,13 @@ describe('sign-in, refresh and logout', () => {
     await t.http().post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(401);
   });
 
+  it('lets exactly one of two simultaneous refreshes with the same token through', async () => {
+    const user = await register(t);
+    const { refreshToken } = await signIn(t, user.email!);
+    const results = await Promise.all([1, 2].map(() => t.http().post('/api/v1/auth/refresh').send({ refreshToken })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
+  });
+
   it('answers 400 listing fields for a malformed sign-in body', async () => {
     const res = await t.http().post('/api/v1/auth/login').send({ login: 'x' }).expect(400);
     expect(res.body.errors[0].field).toBe('password');
@@ -149,6 +156,16 @@ describe('password reset and change', () => {
     await t.http().get('/api/v1/me').set('Authorization', `Bearer ${before.accessToken}`).expect(401);
     await t.http().post('/api/v1/auth/login').send({ login: user.email, password: PASSWORD }).expect(401);
     await signIn(t, user.email!, 'a-brand-new-secret-9');
+  });
+
+  it('spends a reset link once even when it is used twice at the same moment', async () => {
+    const user = await register(t);
+    await t.http().post('/api/v1/auth/password/forgot').send({ email: user.email }).expect(202);
+    const token = tokenFrom(await t.mail.waitFor(user.email!, (m) => /reset/i.test(m.subject)), 'reset-password');
+    const results = await Promise.all(
+      ['first-racer-secret', 'second-racer-secret'].map((password) => t.http().post('/api/v1/auth/password/reset').send({ token, password })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([204, 410]);
   });
 
   it('answers 202 for an unknown account and sends nothing', async () => {
