@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { DataSourceOptions, MixedList } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+import { SqlLogger } from './typeorm-logger.js';
 
 /** Creates the database named in `url` when it does not exist yet (SPEC §4). */
 export async function ensureDatabase(url: string): Promise<void> {
@@ -40,6 +41,7 @@ export function dataSourceOptions(
     entities: extra.entities ?? [],
     migrations: extra.migrations ?? [],
     extra: { max: extra.poolSize ?? 20, application_name: 'young-ideas' },
-    logging: ['error', 'warn'],
+    logger: new SqlLogger(),
+    maxQueryExecutionTime: 2000,
   } as DataSourceOptions;
 }
