@@ -4,6 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationsModule } from '@app/notifications';
 import { AccountsService } from './accounts.service.js';
 import { AuthService } from './auth.service.js';
+import { ConsentService } from './consent.service.js';
+import { OneTimePasswords } from './one-time-passwords.js';
 import { PasswordService } from './password.service.js';
 import { RefreshToken, Session } from './session.entity.js';
 import { User } from './user.entity.js';
@@ -12,7 +14,7 @@ export const identityEntities = [User, Session, RefreshToken];
 
 @Module({
   imports: [TypeOrmModule.forFeature(identityEntities), JwtModule.register({}), NotificationsModule],
-  providers: [AccountsService, AuthService, PasswordService],
-  exports: [AccountsService, AuthService, PasswordService],
+  providers: [AccountsService, AuthService, PasswordService, ConsentService, OneTimePasswords],
+  exports: [AccountsService, AuthService, PasswordService, ConsentService],
 })
 export class IdentityModule {}
