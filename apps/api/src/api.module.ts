@@ -5,12 +5,18 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, PlatformModule } from '@app/platform';
 import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
+import { SchoolsModule } from '@app/schools';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
+import { ClassAccessGuard } from './classes/class-access.guard.js';
+import { ClassViewService } from './classes/class-view.service.js';
+import { ClassesController } from './classes/classes.controller.js';
+import { RosterController } from './classes/roster.controller.js';
 import { AccessGuard, BodyTypeGuard, RolesGuard } from './common/guards.js';
 import { JwtStrategy } from './common/jwt.strategy.js';
 import { LocalStrategy } from './common/local.strategy.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import { ConsentController } from './consent/consent.controller.js';
 import { RateLimitGuard } from './common/rate-limit.guard.js';
 import { NulBytePipe, validationPipe } from './common/validation.js';
 import { HealthController, RedisHealthIndicator } from './health/health.controller.js';
@@ -18,6 +24,7 @@ import { MeController } from './me/me.controller.js';
 import { MeService } from './me/me.service.js';
 import { OrganisersController } from './organisers/organisers.controller.js';
 import { PagesController } from './pages/pages.controller.js';
+import { SchoolsController } from './schools/schools.controller.js';
 
 /** The HTTP edge: controllers translate, lib services decide. */
 @Module({})
@@ -31,6 +38,7 @@ export class ApiModule {
         TerminusModule,
         IdentityModule,
         NotificationsModule,
+        SchoolsModule,
       ],
       controllers: [
         HealthController,
@@ -39,11 +47,17 @@ export class ApiModule {
         OrganisersController,
         AuditController,
         PagesController,
+        SchoolsController,
+        ClassesController,
+        RosterController,
+        ConsentController,
       ],
       providers: [
         JwtStrategy,
         LocalStrategy,
         MeService,
+        ClassViewService,
+        ClassAccessGuard,
         RedisHealthIndicator,
         // Order matters: who you are, what you may do, how often, then what you sent.
         { provide: APP_GUARD, useClass: AccessGuard },
