@@ -61,6 +61,9 @@ const isUniqueViolation = (e: unknown, constraint: string) =>
  */
 @Injectable()
 export class ClassesService {
+  /** Where join codes come from (a test substitutes a sequence to force clashes). */
+  joinCodes: () => string = newJoinCode;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly schools: SchoolsService,
@@ -326,7 +329,7 @@ export class ClassesService {
     for (let attempt = 0; attempt < 8; attempt++) {
       await manager.query('SAVEPOINT join_code');
       try {
-        const result = await write(newJoinCode());
+        const result = await write(this.joinCodes());
         await manager.query('RELEASE SAVEPOINT join_code');
         return result;
       } catch (e) {
