@@ -32,6 +32,10 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** POST /auth/login, the whole token answer (mustChangePassword included). */
+const login = async (login: string, password: string) =>
+  (await t.http().post('/api/v1/auth/login').send({ login, password }).expect(200)).body as { accessToken: string; refreshToken: string; mustChangePassword: boolean };
+
 const anEntrantSession = async (o: Record<string, unknown> = {}) => {
   const entrant = await anEntrant(t, o);
   return { ...entrant, auth: (await session(t, entrant)).auth };
@@ -226,7 +230,7 @@ describe('managing students', () => {
     expect(reset.body.initialPassword).toMatch(/^[a-z2-9]{6}-[a-z2-9]{6}-[a-z2-9]{6}$/);
     await t.http().get('/api/v1/me').set(student.auth).expect(401);
     await t.http().post('/api/v1/auth/login').send({ login: student.username, password: PASSWORD }).expect(401);
-    const tokens = await signIn(t, student.username, reset.body.initialPassword);
+    const tokens = await login(student.username, reset.body.initialPassword);
     expect(tokens.mustChangePassword).toBe(true);
 
     const withEmail = await anEntrantSession();
