@@ -254,10 +254,16 @@ export class AccountsService {
         parentEmail: underThirteen[i] && row.parentEmail ? normaliseEmail(row.parentEmail) : null,
       })),
     );
-    for (const user of users) {
-      await this.audit.record({ action: 'user.created_from_roster', actorId: by.actorId, subjectType: 'user', subjectId: user.id }, manager);
-      if (user.parentEmail) await this.consent.requestFromParent(manager, user, user.parentEmail, by.actorId, { firstRequest: true });
-    }
+    await this.audit.recordMany(
+      users.map((u) => ({ action: 'user.created_from_roster', actorId: by.actorId, subjectType: 'user', subjectId: u.id })),
+      manager,
+    );
+    await this.consent.requestFromParents(
+      manager,
+      users.filter((u) => u.parentEmail).map((child) => ({ child, parentEmail: child.parentEmail! })),
+      by.actorId,
+      { firstRequest: true },
+    );
     return users.map((u, i) => ({ id: u.id, username: u.username, firstName: u.firstName, lastName: u.lastName, initialPassword: secrets[i].password }));
   }
 

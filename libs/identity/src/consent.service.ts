@@ -38,6 +38,8 @@ export interface ConsentPreview {
   processing: { data: string; purpose: string }[];
 }
 
+type ConsentChild = Pick<User, 'id' | 'firstName' | 'lastName'>;
+
 const DAY_MS = 24 * 3600_000;
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
@@ -63,26 +65,46 @@ export class ConsentService {
    */
   async requestFromParent(
     manager: EntityManager,
-    child: Pick<User, 'id' | 'firstName' | 'lastName'>,
+    child: ConsentChild,
     parentEmail: string,
+    actorId: string | null,
+    options: { firstRequest?: boolean } = {},
+  ): Promise<void> {
+    await this.requestFromParents(manager, [{ child, parentEmail }], actorId, options);
+  }
+
+  /** The same for many children at once (a roster import): a handful of statements whatever their number. */
+  async requestFromParents(
+    manager: EntityManager,
+    requests: { child: ConsentChild; parentEmail: string }[],
     actorId: string | null,
     { firstRequest = false } = {},
   ): Promise<void> {
-    if (!firstRequest) await this.tokens.revokeFor(manager, PARENTAL_CONSENT, child.id);
-    const { token } = await this.tokens.issue(manager, PARENTAL_CONSENT, {
-      subjectId: child.id,
-      ttlMs: CONSENT_LINK_TTL_MS,
-      data: { parentEmail },
-    });
+    if (!requests.length) return;
+    if (!firstRequest) for (const { child } of requests) await this.tokens.revokeFor(manager, PARENTAL_CONSENT, child.id);
+    const issued = await this.tokens.issueMany(
+      manager,
+      PARENTAL_CONSENT,
+      requests.map(({ child, parentEmail }) => ({ subjectId: child.id, ttlMs: CONSENT_LINK_TTL_MS, data: { parentEmail } })),
+    );
     // The parent sees the display name only: never the surname (SPEC §2.1).
-    await this.notifications.notify(manager, {
-      template: 'consent-request',
-      email: parentEmail,
-      token,
-      data: { childName: displayName(child.firstName, child.lastName) },
-    });
-    await this.audit.record(
-      { action: 'consent.requested', actorId, subjectType: 'user', subjectId: child.id, data: { method: 'parent_link' satisfies ConsentMethod } },
+    await this.notifications.notifyMany(
+      manager,
+      requests.map(({ child, parentEmail }, i) => ({
+        template: 'consent-request' as const,
+        email: parentEmail,
+        token: issued[i].token,
+        data: { childName: displayName(child.firstName, child.lastName) },
+      })),
+    );
+    await this.audit.recordMany(
+      requests.map(({ child }) => ({
+        action: 'consent.requested',
+        actorId,
+        subjectType: 'user',
+        subjectId: child.id,
+        data: { method: 'parent_link' satisfies ConsentMethod },
+      })),
       manager,
     );
   }

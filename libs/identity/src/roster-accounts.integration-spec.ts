@@ -45,8 +45,13 @@ const born = (years: number, days: number) =>
   new Date(Date.UTC(today.getUTCFullYear() - years, today.getUTCMonth(), today.getUTCDate() - days)).toISOString().slice(0, 10);
 
 describe('roster accounts', () => {
-  it('creates 500 namesakes with distinct usernames in a handful of statements, not hundreds', async () => {
-    const rows: RosterEntrant[] = Array.from({ length: 500 }, (_, i) => ({ firstName: 'Amira', lastName: 'Khan', dateOfBirth: born(14, i) }));
+  it('creates 500 namesakes (under 13, with parent addresses) in a handful of statements, not hundreds', async () => {
+    const rows: RosterEntrant[] = Array.from({ length: 500 }, (_, i) => ({
+      firstName: 'Amira',
+      lastName: 'Khan',
+      dateOfBirth: born(11, i),
+      parentEmail: `parent-${i}@example.com`,
+    }));
     let created: Awaited<ReturnType<AccountsService['createRosterAccounts']>> = [];
     const statements = await statementsOf(() =>
       db.transaction(async (m) => {
@@ -56,11 +61,23 @@ describe('roster accounts', () => {
     expect(created).toHaveLength(500);
     expect(new Set(created.map((c) => c.username)).size).toBe(500);
     const lookups = statements.filter((s) => s.startsWith('SELECT username FROM users'));
-    const inserts = statements.filter((s) => /^INSERT INTO "users"/.test(s));
     expect(lookups.length).toBeGreaterThanOrEqual(1);
     expect(lookups.length).toBeLessThanOrEqual(3);
-    expect(inserts).toHaveLength(1);
-    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM users WHERE first_name = 'Amira' AND origin = 'roster' AND region = 'wales'`);
+    expect(statements.filter((s) => s.startsWith('INSERT INTO "users"')).length).toBe(1);
+    // Consent links, their emails and the emails' delivery jobs: one statement each; the audit entries
+    // (accounts created, consent requested) two.
+    const insertsInto = (table: string) => statements.filter((s) => s.startsWith(`INSERT INTO "${table}"`)).length;
+    expect(Object.fromEntries(['single_use_token', 'notification', 'outbox', 'audit_log'].map((t) => [t, insertsInto(t)]))).toEqual({
+      single_use_token: 1,
+      notification: 1,
+      outbox: 1,
+      audit_log: 2,
+    });
+    const [{ tokens }] = await db.query(`SELECT count(*)::int AS tokens FROM single_use_token WHERE subject_id = ANY($1)`, [created.map((c) => c.id)]);
+    expect(tokens).toBe(500);
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM users WHERE first_name = 'Amira' AND origin = 'roster' AND region = 'wales' AND consent_status = 'pending'`,
+    );
     expect(n).toBe(500);
   });
 
