@@ -14,14 +14,16 @@ import {
   session,
   signIn,
   withOwnPassword,
+  loginAnswer,
   type SignedInUser,
+  type VerifiedTeacher,
 } from './support/builders.js';
 import { JOIN_CODE_ALPHABET } from '@app/schools';
 
 let t: TestApp;
 let organiser: SignedInUser;
-let teacher: Awaited<ReturnType<typeof aVerifiedTeacher>>;
-let stranger: Awaited<ReturnType<typeof aVerifiedTeacher>>;
+let teacher: VerifiedTeacher;
+let stranger: VerifiedTeacher;
 beforeAll(async () => {
   t = await startTestApp();
   organiser = await anOrganiser(t);
@@ -31,10 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-/** POST /auth/login, the whole token answer (mustChangePassword included). */
-const login = async (login: string, password: string) =>
-  (await t.http().post('/api/v1/auth/login').send({ login, password }).expect(200)).body as { accessToken: string; refreshToken: string; mustChangePassword: boolean };
+const login = (username: string, password: string) => loginAnswer(t, username, password);
 
 const anEntrantSession = async (o: Record<string, unknown> = {}) => {
   const entrant = await anEntrant(t, o);

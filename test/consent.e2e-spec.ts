@@ -12,12 +12,13 @@ import {
   signIn,
   withOwnPassword,
   type SignedInUser,
+  type VerifiedTeacher,
 } from './support/builders.js';
 import { tokenFrom } from './support/mail-capture.js';
 
 let t: TestApp;
 let organiser: SignedInUser;
-let teacher: Awaited<ReturnType<typeof aVerifiedTeacher>>;
+let teacher: VerifiedTeacher;
 beforeAll(async () => {
   t = await startTestApp();
   organiser = await anOrganiser(t);

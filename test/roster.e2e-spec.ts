@@ -13,12 +13,14 @@ import {
   rosterCsv,
   session,
   signIn,
+  loginAnswer,
   type SignedInUser,
+  type VerifiedTeacher,
 } from './support/builders.js';
 
 let t: TestApp;
 let organiser: SignedInUser;
-let teacher: Awaited<ReturnType<typeof aVerifiedTeacher>>;
+let teacher: VerifiedTeacher;
 beforeAll(async () => {
   t = await startTestApp();
   organiser = await anOrganiser(t);
@@ -27,10 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-/** POST /auth/login, the whole token answer (mustChangePassword included). */
-const login = async (login: string, password: string) =>
-  (await t.http().post('/api/v1/auth/login').send({ login, password }).expect(200)).body as { accessToken: string; refreshToken: string; mustChangePassword: boolean };
+const login = (username: string, password: string) => loginAnswer(t, username, password);
 
 const userCount = async () => (await t.db.query(`SELECT count(*)::int AS n FROM users`))[0].n as number;
 const classView = async (classId: string) => (await t.http().get(`/api/v1/classes/${classId}`).set(teacher.auth).expect(200)).body;

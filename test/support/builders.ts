@@ -138,3 +138,12 @@ export async function withOwnPassword(t: TestApp, student: Registered): Promise<
   if (res.status !== 204) throw new Error(`password change failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { ...student, password: PASSWORD, auth: { Authorization: `Bearer ${first.accessToken}` } };
 }
+
+export type VerifiedTeacher = Awaited<ReturnType<typeof aVerifiedTeacher>>;
+
+/** POST /auth/login's whole answer (mustChangePassword included). */
+export async function loginAnswer(t: TestApp, login: string, password: string): Promise<{ accessToken: string; refreshToken: string; mustChangePassword: boolean }> {
+  const res = await t.http().post('/api/v1/auth/login').send({ login, password });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}

@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, Logger } from 'typeorm';
-import { PlatformModule } from '@app/platform';
+import { AppLogger, PlatformModule } from '@app/platform';
 import { testConfig } from '../../../test/support/test-env.js';
 import { AccountsService, type RosterEntrant } from './accounts.service.js';
 import { AuthService } from './auth.service.js';
@@ -18,6 +18,7 @@ let accounts: AccountsService;
 beforeAll(async () => {
   const config = await testConfig();
   const moduleRef = await Test.createTestingModule({ imports: [PlatformModule.forRoot(config), IdentityModule] }).compile();
+  moduleRef.useLogger(moduleRef.get(AppLogger)); // the configured (silent) level, as the apps run
   app = await moduleRef.init();
   db = app.get<DataSource>(getDataSourceToken());
   accounts = app.get(AccountsService);

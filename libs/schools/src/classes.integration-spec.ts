@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { PlatformModule } from '@app/platform';
+import { AppLogger, PlatformModule } from '@app/platform';
 import { testConfig } from '../../../test/support/test-env.js';
 import { CLASS_CAPACITY, ClassesService } from './classes.service.js';
 import { SchoolsModule } from './schools.module.js';
@@ -26,6 +26,7 @@ async function aClassOf(teacherId = randomUUID()) {
 beforeAll(async () => {
   const config = await testConfig();
   const moduleRef = await Test.createTestingModule({ imports: [PlatformModule.forRoot(config), SchoolsModule] }).compile();
+  moduleRef.useLogger(moduleRef.get(AppLogger)); // the configured (silent) level, as the apps run
   app = await moduleRef.init();
   db = app.get<DataSource>(getDataSourceToken());
   classes = app.get(ClassesService);
