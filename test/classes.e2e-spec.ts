@@ -53,6 +53,17 @@ describe('classes of verified teachers', () => {
     await t.http().get(`/api/v1/classes/${cls.id}`).set(teacher.auth).expect(200);
   });
 
+  it('pages through the teacher’s classes, and shows none of another teacher’s', async () => {
+    const own = await aVerifiedTeacher(t, { organiser });
+    const [a, b, c] = [await aClass(t, own, { name: 'A' }), await aClass(t, own, { name: 'B' }), await aClass(t, own, { name: 'C' })];
+    const first = await t.http().get('/api/v1/classes?limit=2').set(own.auth).expect(200);
+    expect(first.body.items.map((x: { id: string }) => x.id)).toEqual([c.id, b.id]);
+    const second = await t.http().get(`/api/v1/classes?limit=2&cursor=${first.body.nextCursor}`).set(own.auth).expect(200);
+    expect(second.body).toEqual({ items: [expect.objectContaining({ id: a.id, name: 'A' })], nextCursor: null });
+    const strangers = await t.http().get('/api/v1/classes?limit=100').set(stranger.auth).expect(200);
+    expect(strangers.body.items.map((x: { id: string }) => x.id)).not.toEqual(expect.arrayContaining([a.id]));
+  });
+
   it('refuses a class at a school where the teacher is not verified (404)', async () => {
     const res = await t.http().post('/api/v1/classes').set(stranger.auth).send({ schoolId: teacher.schoolId, name: 'Sneaky' }).expect(404);
     expect(res.body.code).toBe('SCHOOL_NOT_FOUND');
@@ -227,6 +238,7 @@ describe('managing students', () => {
     const student = await withOwnPassword(t, await aRosterStudent(t, teacher, cls.id));
     const reset = await t.http().post(`/api/v1/classes/${cls.id}/students/${student.id}/reset-password`).set(teacher.auth).expect(200);
     expect(reset.body.initialPassword).toMatch(/^[a-z2-9]{6}-[a-z2-9]{6}-[a-z2-9]{6}$/);
+    expect(reset.headers['cache-control']).toBe('no-store');
     await t.http().get('/api/v1/me').set(student.auth).expect(401);
     await t.http().post('/api/v1/auth/login').send({ login: student.username, password: PASSWORD }).expect(401);
     const tokens = await login(student.username, reset.body.initialPassword);

@@ -45,6 +45,7 @@ describe('importing a roster', () => {
       `Amélie,"Núñez-García",${d}/${m}/${y},\r\n` +
       `"Siân","Ap Rhys-Jones",${bornYearsAgo(14)},\r\n`;
     const res = await postRoster(t, teacher.auth, cls.id, csv).expect(201);
+    expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body.dryRun).toBe(false);
     expect(res.body.rowCount).toBe(3);
     expect(res.body.created.map((c: { displayName: string }) => c.displayName)).toEqual(['Zoë O.', 'Amélie N.', 'Siân A.']);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/identity';
 import { ClassesService } from '@app/schools';
@@ -116,6 +116,7 @@ export class ClassesController {
   @ClassAccess('class-teacher')
   @Post(':id/students/:userId/reset-password')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store') // a password: no cache may keep it
   @ApiOkResponse({ type: InitialPasswordDto, description: 'Roster accounts without email only (others → 403); sessions end' })
   @ApiProblems(400, 404)
   async resetPassword(@CurrentUser() teacher: Principal, @Param() { id, userId }: ClassStudentParams): Promise<InitialPasswordDto> {

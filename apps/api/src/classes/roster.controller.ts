@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Header, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@app/identity';
@@ -19,6 +19,7 @@ export class RosterController {
 
   @ClassAccess('class-teacher')
   @Post(':id/roster')
+  @Header('Cache-Control', 'no-store') // one-time passwords: no cache may keep them
   @Consumes('text/csv')
   @ApiConsumes('text/csv')
   @ApiBody({
