@@ -1,4 +1,5 @@
 // Every migration, in order. A new migration file is listed here too (a test checks none is missing).
 import { Initial1795643005731 } from './1795643005731-Initial.js';
+import { CompetitionsAndIdeas1795643974759 } from './1795643974759-CompetitionsAndIdeas.js';
 
-export const migrations: Function[] = [Initial1795643005731];
+export const migrations: Function[] = [Initial1795643005731, CompetitionsAndIdeas1795643974759];

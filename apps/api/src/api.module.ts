@@ -5,6 +5,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, PlatformModule } from '@app/platform';
 import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
+import { Classrooms, CompetitionsModule } from '@app/competitions';
+import { CompetitionsController } from './competitions/competitions.controller.js';
+import { IdeasController } from './ideas/ideas.controller.js';
+import { TmpClassrooms } from './competitions/tmp-classrooms.js';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AccessGuard, BodyTypeGuard, RolesGuard } from './common/guards.js';
@@ -31,6 +36,7 @@ export class ApiModule {
         TerminusModule,
         IdentityModule,
         NotificationsModule,
+        CompetitionsModule.forRoot({ provide: Classrooms, useClass: TmpClassrooms }),
       ],
       controllers: [
         HealthController,
@@ -39,11 +45,14 @@ export class ApiModule {
         OrganisersController,
         AuditController,
         PagesController,
+        CompetitionsController,
+        IdeasController,
       ],
       providers: [
         JwtStrategy,
         LocalStrategy,
         MeService,
+        IdempotencyInterceptor,
         RedisHealthIndicator,
         // Order matters: who you are, what you may do, how often, then what you sent.
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationsModule } from '@app/notifications';
 import { AccountsService } from './accounts.service.js';
 import { AuthService } from './auth.service.js';
+import { PeopleDirectory } from './directory.service.js';
 import { PasswordService } from './password.service.js';
 import { RefreshToken, Session } from './session.entity.js';
 import { User } from './user.entity.js';
@@ -12,7 +13,7 @@ export const identityEntities = [User, Session, RefreshToken];
 
 @Module({
   imports: [TypeOrmModule.forFeature(identityEntities), JwtModule.register({}), NotificationsModule],
-  providers: [AccountsService, AuthService, PasswordService],
-  exports: [AccountsService, AuthService, PasswordService],
+  providers: [AccountsService, AuthService, PasswordService, PeopleDirectory],
+  exports: [AccountsService, AuthService, PasswordService, PeopleDirectory],
 })
 export class IdentityModule {}

@@ -4,4 +4,5 @@ export * from './identity.errors.js';
 export * from './password.service.js';
 export * from './accounts.service.js';
 export * from './auth.service.js';
+export * from './directory.service.js';
 export * from './identity.module.js';
