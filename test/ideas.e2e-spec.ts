@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { COMPLETE_IDEA, aCompetition, aSignedInEntrant, aTeacher, anIdea, anOrganiser, bornYearsAgo, register, session } from './support/builders.js';
+import { COMPLETE_IDEA, aClass, aCompetition, aSignedInEntrant, aTeacher, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, register, session } from './support/builders.js';
 
 let t: TestApp;
 let org: Awaited<ReturnType<typeof anOrganiser>>;
@@ -262,5 +262,37 @@ describe('moderation', () => {
     await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(200);
     const audit = await t.http().get(`/api/v1/audit?subjectId=${idea.id}`).set(org.auth).expect(200);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['idea.hidden', 'idea.unhidden', 'idea.reported', 'idea.submitted']));
+  });
+});
+
+describe('classes and ideas', () => {
+  it('a verified teacher reads their students\' ideas (read-only), sees the counts in the class view; another teacher gets 404', async () => {
+    const teacher = await aVerifiedTeacher(t, { organiser: org });
+    const klass = await aClass(t, teacher);
+    const pupil = await aSignedInEntrant(t);
+    await t.http().post('/api/v1/classes/join').set(pupil.auth).send({ code: klass.joinCode }).expect(200);
+    const idea = await anIdea(t, pupil, comp.id);
+    await anIdea(t, pupil, comp.id, { title: 'Second draft' });
+    await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(pupil.auth).expect(200);
+
+    const seen = await t.http().get(`/api/v1/ideas/${idea.id}`).set(teacher.auth).expect(200);
+    expect(seen.body.title).toBe('Bus buddy');
+    expect((await t.http().patch(`/api/v1/ideas/${idea.id}`).set(teacher.auth).send({ title: 'Teacher edit' }).expect(403)).body.code).toBe('READ_ONLY');
+    const view = await t.http().get(`/api/v1/classes/${klass.id}`).set(teacher.auth).expect(200);
+    expect(view.body.students.find((s: { userId: string }) => s.userId === pupil.id).ideas).toEqual({ draft: 1, submitted: 1 });
+
+    const otherTeacher = await aVerifiedTeacher(t, { organiser: org });
+    await t.http().get(`/api/v1/ideas/${idea.id}`).set(otherTeacher.auth).expect(404);
+  });
+
+  it('an adult and an under-18 of the same class may team up', async () => {
+    const teacher = await aVerifiedTeacher(t, { organiser: org });
+    const klass = await aClass(t, teacher, { name: 'Sixth form' });
+    const adult = await aSignedInEntrant(t, { dateOfBirth: bornYearsAgo(18) });
+    const teen = await aSignedInEntrant(t, { dateOfBirth: bornYearsAgo(16) });
+    for (const u of [adult, teen]) await t.http().post('/api/v1/classes/join').set(u.auth).send({ code: klass.joinCode }).expect(200);
+    const idea = await anIdea(t, adult, comp.id);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(adult.auth).send({ username: teen.username }).expect(201);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(teen.auth).expect(200);
   });
 });

@@ -110,3 +110,83 @@ export async function aSignedInEntrant(t: TestApp, o: Record<string, unknown> = 
   const user = await aVerifiedEntrant(t, o);
   return { ...user, auth: (await session(t, user)).auth };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Schools and classes
+
+export type SignedInUser = Registered & { auth: Record<string, string> };
+
+/** A random 6-digit URN. */
+export const aUrn = () => String(100000 + (randomBytes(4).readUInt32BE() % 900000));
+
+/** A teacher, signed in (`auth`), registered with a school (new unless `urn` names an existing one): pending. */
+export async function aPendingTeacher(t: TestApp, o: { urn?: string; teacher?: Record<string, unknown> } = {}) {
+  const teacher = await aTeacher(t, o.teacher);
+  const auth = (await session(t, teacher)).auth;
+  const urn = o.urn ?? aUrn();
+  const res = await t.http().post('/api/v1/schools').set(auth).send({ urn, name: 'Hillside Academy', postcode: 'sw1a1aa' });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`school registration failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { ...teacher, auth, schoolId: res.body.id as string, urn };
+}
+
+/** A teacher verified by an organiser at a school (new unless `urn` is given). */
+export async function aVerifiedTeacher(t: TestApp, o: { urn?: string; organiser?: SignedInUser; teacher?: Record<string, unknown> } = {}) {
+  const teacher = await aPendingTeacher(t, o);
+  const organiser = o.organiser ?? (await anOrganiser(t));
+  const res = await t.http().post(`/api/v1/schools/${teacher.schoolId}/verify`).set(organiser.auth).send({ teacherIds: [teacher.id] });
+  if (res.status !== 200) throw new Error(`verification failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return teacher;
+}
+
+/** A class of the teacher's school; returns the class shape. */
+export async function aClass(t: TestApp, teacher: { auth: Record<string, string>; schoolId: string }, o: Record<string, unknown> = {}) {
+  const res = await t.http().post('/api/v1/classes').set(teacher.auth).send({ schoolId: teacher.schoolId, name: '7B Computing', yearGroup: 'Year 7', ...o });
+  if (res.status !== 201) throw new Error(`class creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; joinCode: string; schoolId: string; name: string };
+}
+
+export interface RosterLine {
+  firstName?: string;
+  lastName?: string;
+  dateOfBirth?: string;
+  parentEmail?: string;
+}
+
+/** A roster CSV (header with parentEmail) from rows; fields are quoted. */
+export function rosterCsv(rows: RosterLine[], { eol = '\n' } = {}): string {
+  const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
+  const lines = rows.map((r) => [r.firstName ?? 'Amira', r.lastName ?? 'Khan', r.dateOfBirth ?? bornYearsAgo(12), r.parentEmail ?? ''].map(q).join(','));
+  return ['firstName,lastName,dateOfBirth,parentEmail', ...lines].join(eol) + eol;
+}
+
+export function postRoster(t: TestApp, auth: Record<string, string>, classId: string, csv: string, query = '') {
+  return t.http().post(`/api/v1/classes/${classId}/roster${query}`).set(auth).set('Content-Type', 'text/csv').send(csv);
+}
+
+/** Imports one pupil into the class; returns them with their one-time password as `password`. */
+export async function aRosterStudent(t: TestApp, teacher: { auth: Record<string, string> }, classId: string, row: RosterLine = {}): Promise<Registered> {
+  const res = await postRoster(t, teacher.auth, classId, rosterCsv([{ firstName: `Pupil${unique().replace(/\d/g, '')}`, ...row }]));
+  if (res.status !== 201) throw new Error(`roster import failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const [created] = res.body.created;
+  return { id: created.id, email: null, username: created.username, password: created.initialPassword, body: created };
+}
+
+/** Signs a roster pupil in with their one-time password and sets PASSWORD; returns a usable session. */
+export async function withOwnPassword(t: TestApp, student: Registered): Promise<Registered & { auth: Record<string, string> }> {
+  const first = await signIn(t, student.username, student.password);
+  const res = await t.http()
+    .post('/api/v1/auth/password/change')
+    .set('Authorization', `Bearer ${first.accessToken}`)
+    .send({ currentPassword: student.password, newPassword: PASSWORD });
+  if (res.status !== 204) throw new Error(`password change failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { ...student, password: PASSWORD, auth: { Authorization: `Bearer ${first.accessToken}` } };
+}
+
+export type VerifiedTeacher = Awaited<ReturnType<typeof aVerifiedTeacher>>;
+
+/** POST /auth/login's whole answer (mustChangePassword included). */
+export async function loginAnswer(t: TestApp, login: string, password: string): Promise<{ accessToken: string; refreshToken: string; mustChangePassword: boolean }> {
+  const res = await t.http().post('/api/v1/auth/login').send({ login, password });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}

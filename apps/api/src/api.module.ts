@@ -8,14 +8,19 @@ import { NotificationsModule } from '@app/notifications';
 import { Classrooms, CompetitionsModule } from '@app/competitions';
 import { CompetitionsController } from './competitions/competitions.controller.js';
 import { IdeasController } from './ideas/ideas.controller.js';
-import { TmpClassrooms } from './competitions/tmp-classrooms.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { ClassRelations, SchoolsModule } from '@app/schools';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
+import { ClassAccessGuard } from './classes/class-access.guard.js';
+import { ClassViewService } from './classes/class-view.service.js';
+import { ClassesController } from './classes/classes.controller.js';
+import { RosterController } from './classes/roster.controller.js';
 import { AccessGuard, BodyTypeGuard, RolesGuard } from './common/guards.js';
 import { JwtStrategy } from './common/jwt.strategy.js';
 import { LocalStrategy } from './common/local.strategy.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import { ConsentController } from './consent/consent.controller.js';
 import { RateLimitGuard } from './common/rate-limit.guard.js';
 import { NulBytePipe, validationPipe } from './common/validation.js';
 import { HealthController, RedisHealthIndicator } from './health/health.controller.js';
@@ -23,6 +28,7 @@ import { MeController } from './me/me.controller.js';
 import { MeService } from './me/me.service.js';
 import { OrganisersController } from './organisers/organisers.controller.js';
 import { PagesController } from './pages/pages.controller.js';
+import { SchoolsController } from './schools/schools.controller.js';
 
 /** The HTTP edge: controllers translate, lib services decide. */
 @Module({})
@@ -36,7 +42,8 @@ export class ApiModule {
         TerminusModule,
         IdentityModule,
         NotificationsModule,
-        CompetitionsModule.forRoot({ provide: Classrooms, useClass: TmpClassrooms }),
+        CompetitionsModule.forRoot({ provide: Classrooms, useExisting: ClassRelations }, [SchoolsModule]),
+        SchoolsModule,
       ],
       controllers: [
         HealthController,
@@ -47,12 +54,18 @@ export class ApiModule {
         PagesController,
         CompetitionsController,
         IdeasController,
+        SchoolsController,
+        ClassesController,
+        RosterController,
+        ConsentController,
       ],
       providers: [
         JwtStrategy,
         LocalStrategy,
         MeService,
         IdempotencyInterceptor,
+        ClassViewService,
+        ClassAccessGuard,
         RedisHealthIndicator,
         // Order matters: who you are, what you may do, how often, then what you sent.
         { provide: APP_GUARD, useClass: AccessGuard },

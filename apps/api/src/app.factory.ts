@@ -21,6 +21,7 @@ const OUTSIDE_PREFIX = [
   { path: 'health/ready', method: RequestMethod.GET },
   { path: 'verify-email', method: RequestMethod.GET },
   { path: 'reset-password', method: RequestMethod.GET },
+  { path: 'consent', method: RequestMethod.GET },
 ];
 
 function writeRawProblem(socket: Socket, status: number, code: string, detail: string, reason: string): void {

@@ -6,7 +6,7 @@ import { PeopleDirectory } from '@app/identity';
 import { Classrooms } from './classrooms.js';
 import { Competition } from './competition.entity.js';
 import { competitionStatus, deadlineOf } from './competition-status.js';
-import { deadlinePassed, ideaNotFound } from './competitions.errors.js';
+import { CompetitionsError, deadlinePassed, ideaNotFound } from './competitions.errors.js';
 import { Idea, IdeaMember, type IdeaContent, type IdeaOutcome, type IdeaStatus, type MemberRole } from './idea.entity.js';
 
 export interface Actor {
@@ -71,10 +71,11 @@ export class IdeaAccess {
     return { idea, members, access, me };
   }
 
-  /** Like `visible`, but only for accepted members (who may change things). */
+  /** Like `visible`, but only for accepted members (who may change things); others may only read. */
   async asMember(actor: Actor, ideaId: string, manager: EntityManager, lock = true) {
     const found = await this.visible(actor, ideaId, manager, lock);
-    if (found.access !== 'member') throw ideaNotFound();
+    if (found.access !== 'member')
+      throw new CompetitionsError('forbidden', 'READ_ONLY', 'Only members of the team can change this idea.');
     return found as typeof found & { me: IdeaMember };
   }
 

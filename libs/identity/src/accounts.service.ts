@@ -3,25 +3,23 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, Clock, SingleUseTokens, londonDate, type FieldError } from '@app/platform';
 import { NotificationsService } from '@app/notifications';
+import { ConsentService } from './consent.service.js';
 import { IdentityError } from './identity.errors.js';
+import { OneTimePasswords } from './one-time-passwords.js';
 import { PasswordService } from './password.service.js';
 import {
-  ADULT_AGE,
-  CONSENT_AGE,
-  ENTRANT_MAX_AGE,
-  ENTRANT_MIN_AGE,
   REGIONS,
   ageBand,
-  ageOn,
+  dateOfBirthErrors,
   displayName,
   effectiveConsent,
-  isCalendarDate,
+  nameErrors,
   type AgeBand,
   type ConsentStatus,
   type Region,
   type Role,
 } from './people.js';
-import { usernameCandidates, usernameStem } from './usernames.js';
+import { pickUsernames, usernameCandidates, usernameStem } from './usernames.js';
 import { User, type AccountOrigin, type ProfileVisibility } from './user.entity.js';
 
 export const VERIFY_EMAIL_TTL_MS = 48 * 3600_000;
@@ -46,6 +44,34 @@ export interface ProfilePatch {
   privacy?: { profileVisibility?: ProfileVisibility; marketingOptIn?: boolean };
 }
 
+/** A pupil on a class roster (SPEC §2.2): an entrant account without email. */
+export interface RosterEntrant {
+  firstName: string;
+  lastName: string;
+  /** YYYY-MM-DD. */
+  dateOfBirth: string;
+  /** Used (and kept) only for an under-13, who is then sent the consent request. */
+  parentEmail?: string | null;
+}
+
+export interface RosterAccount {
+  id: string;
+  username: string;
+  firstName: string;
+  lastName: string;
+  /** The one-time password: returned once, never stored in the clear. */
+  initialPassword: string;
+}
+
+/** Why a roster row cannot become an entrant account, as at `today` (fields as named in RosterEntrant). */
+export function rosterEntrantErrors(row: RosterEntrant, today: string): FieldError[] {
+  return [
+    ...nameErrors(row.firstName, 'firstName'),
+    ...nameErrors(row.lastName, 'lastName'),
+    ...dateOfBirthErrors(row.dateOfBirth, 'entrant', today),
+  ];
+}
+
 /** What an account looks like to its owner (SPEC §3 user shape, less points which badges add). */
 export interface AccountView {
   id: string;
@@ -65,6 +91,10 @@ export interface AccountView {
   createdAt: Date;
 }
 
+type NewUser = Partial<User> & Pick<User, 'firstName' | 'lastName' | 'roles'>;
+
+/** Rows per INSERT: well under PostgreSQL's 65,535 bound parameters. */
+const INSERT_CHUNK = 1000;
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
 const isUniqueViolation = (e: unknown, constraint?: string) =>
   (e as { code?: string }).code === '23505' && (!constraint || (e as { constraint?: string }).constraint === constraint);
@@ -78,6 +108,8 @@ export class AccountsService {
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly consent: ConsentService,
+    private readonly oneTimePasswords: OneTimePasswords,
   ) {}
 
   today(): string {
@@ -108,21 +140,10 @@ export class AccountsService {
   /** Self-registration of an entrant or a teacher (SPEC §2.1). */
   async register(input: RegisterInput): Promise<User> {
     const today = this.today();
-    const errors: FieldError[] = [];
     const email = input.email ? normaliseEmail(input.email) : undefined;
     const parentEmail = input.parentEmail ? normaliseEmail(input.parentEmail) : undefined;
-    let age: number | undefined;
-    if (!isCalendarDate(input.dateOfBirth) || input.dateOfBirth > today)
-      errors.push({ field: 'dateOfBirth', message: 'dateOfBirth must be a past date written YYYY-MM-DD' });
-    else age = ageOn(input.dateOfBirth, today);
-
-    if (age !== undefined) {
-      if (input.accountType === 'entrant' && (age < ENTRANT_MIN_AGE || age > ENTRANT_MAX_AGE))
-        errors.push({ field: 'dateOfBirth', message: `entrants must be ${ENTRANT_MIN_AGE} to ${ENTRANT_MAX_AGE} years old` });
-      if (input.accountType === 'teacher' && age < ADULT_AGE)
-        errors.push({ field: 'dateOfBirth', message: `teachers must be at least ${ADULT_AGE} years old` });
-    }
-    const underThirteen = input.accountType === 'entrant' && age !== undefined && age < CONSENT_AGE;
+    const errors: FieldError[] = dateOfBirthErrors(input.dateOfBirth, input.accountType, today);
+    const underThirteen = input.accountType === 'entrant' && !errors.length && ageBand(input.dateOfBirth, today) === 'U13';
     if (!email && !underThirteen) errors.push({ field: 'email', message: 'email is required' });
     if (underThirteen && !parentEmail)
       errors.push({ field: 'parentEmail', message: 'a parent or guardian email is required under 13' });
@@ -150,33 +171,126 @@ export class AccountsService {
       });
       if (email) await this.sendVerification(manager, user);
       await this.audit.record({ action: 'user.registered', actorId: user.id, subjectType: 'user', subjectId: user.id, data: { accountType: input.accountType } }, manager);
+      if (underThirteen) await this.consent.requestFromParent(manager, user, parentEmail!, user.id, { firstRequest: true });
       return user;
     });
   }
 
   /** Inserts a user with a fresh readable username (retrying on the rare clash). */
-  async insertUser(manager: EntityManager, values: Partial<User> & Pick<User, 'firstName' | 'lastName' | 'roles'>): Promise<User> {
-    const stem = usernameStem(values.firstName, values.lastName);
+  async insertUser(manager: EntityManager, values: NewUser): Promise<User> {
+    const [user] = await this.insertUsers(manager, [values]);
+    return user;
+  }
+
+  /**
+   * Inserts users with fresh readable usernames in one statement: the candidates of the whole batch are
+   * checked in one query, and a clash with a concurrent insert retries the batch.
+   */
+  async insertUsers(manager: EntityManager, values: NewUser[]): Promise<User[]> {
+    const stems = values.map((v) => usernameStem(v.firstName, v.lastName));
+    const repo = manager.getRepository(User);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const candidates = usernameCandidates(stem);
-      const taken = new Set(
-        (await manager.query(`SELECT username FROM users WHERE username = ANY($1)`, [candidates])).map((r: { username: string }) => r.username),
-      );
-      const username = candidates.find((c) => !taken.has(c));
-      if (!username) continue;
+      const usernames = await this.allocateUsernames(manager, stems);
+      const users = values.map((v, i) => repo.create({ ...v, username: usernames[i] }));
       try {
-        await manager.query('SAVEPOINT insert_user');
-        const user = manager.getRepository(User).create({ ...values, username });
-        const saved = await manager.getRepository(User).save(user);
-        await manager.query('RELEASE SAVEPOINT insert_user');
-        return saved;
+        await manager.query('SAVEPOINT insert_users');
+        // The generated id, defaults and timestamps are read back into `users`.
+        for (let i = 0; i < users.length; i += INSERT_CHUNK) await repo.insert(users.slice(i, i + INSERT_CHUNK));
+        await manager.query('RELEASE SAVEPOINT insert_users');
+        return users;
       } catch (e) {
-        await manager.query('ROLLBACK TO SAVEPOINT insert_user');
+        await manager.query('ROLLBACK TO SAVEPOINT insert_users');
         if (isUniqueViolation(e, 'users_email_key')) throw emailTaken();
         if (!isUniqueViolation(e, 'users_username_key')) throw e;
       }
     }
-    throw new Error('could not allocate a username');
+    throw new Error('could not allocate usernames');
+  }
+
+  /** Free usernames for the stems, distinct from one another: one query per round, rarely more than one. */
+  private async allocateUsernames(manager: EntityManager, stems: string[]): Promise<string[]> {
+    const chosen: (string | undefined)[] = new Array(stems.length);
+    for (let round = 0; round < 5; round++) {
+      const open = stems.map((_, i) => i).filter((i) => chosen[i] === undefined);
+      if (!open.length) return chosen as string[];
+      const lists = open.map((i) => usernameCandidates(stems[i]));
+      const rows: { username: string }[] = await manager.query(`SELECT username FROM users WHERE username = ANY($1)`, [lists.flat()]);
+      const unavailable = new Set([...rows.map((r) => r.username), ...chosen.filter((c): c is string => c !== undefined)]);
+      pickUsernames(lists, unavailable).forEach((name, k) => (chosen[open[k]] = name));
+    }
+    if (chosen.includes(undefined)) throw new Error('could not allocate a username');
+    return chosen as string[];
+  }
+
+  /**
+   * Entrant accounts for a class roster, in the caller's transaction and in the rows' order (SPEC §2.2):
+   * no email, the teacher's region, a one-time password to change at first sign-in, and for an under-13
+   * consent `pending` with the request emailed when a parent address is given.
+   */
+  async createRosterAccounts(
+    manager: EntityManager,
+    rows: RosterEntrant[],
+    by: { region: Region; actorId: string },
+  ): Promise<RosterAccount[]> {
+    const today = this.today();
+    const invalid = rows.flatMap((row, i) => rosterEntrantErrors(row, today).map((e) => ({ ...e, field: `${i + 1}.${e.field}` })));
+    if (invalid.length) throw IdentityError.invalidFields(invalid);
+    const secrets = await this.oneTimePasswords.issue(rows.length);
+    const underThirteen = rows.map((row) => ageBand(row.dateOfBirth, today) === 'U13');
+    const users = await this.insertUsers(
+      manager,
+      rows.map((row, i) => ({
+        email: null,
+        passwordHash: null,
+        oneTimePasswordHash: secrets[i].hash,
+        mustChangePassword: true,
+        firstName: row.firstName.trim(),
+        lastName: row.lastName.trim(),
+        dateOfBirth: row.dateOfBirth,
+        region: by.region,
+        roles: ['entrant'] as Role[],
+        origin: 'roster' as AccountOrigin,
+        consentStatus: (underThirteen[i] ? 'pending' : 'not_required') as ConsentStatus,
+        parentEmail: underThirteen[i] && row.parentEmail ? normaliseEmail(row.parentEmail) : null,
+      })),
+    );
+    await this.audit.recordMany(
+      users.map((u) => ({ action: 'user.created_from_roster', actorId: by.actorId, subjectType: 'user', subjectId: u.id })),
+      manager,
+    );
+    await this.consent.requestFromParents(
+      manager,
+      users.filter((u) => u.parentEmail).map((child) => ({ child, parentEmail: child.parentEmail! })),
+      by.actorId,
+      { firstRequest: true },
+    );
+    return users.map((u, i) => ({ id: u.id, username: u.username, firstName: u.firstName, lastName: u.lastName, initialPassword: secrets[i].password }));
+  }
+
+  /**
+   * Corrects an entrant's date of birth (a verified teacher of their class or an organiser, checked by
+   * the caller), audited with the age bands only. Someone found to be under 13 needs consent again.
+   */
+  async correctDateOfBirth(userId: string, dateOfBirth: string, actorId: string): Promise<User> {
+    const today = this.today();
+    const errors = dateOfBirthErrors(dateOfBirth, 'entrant', today);
+    if (errors.length) throw IdentityError.invalidFields(errors);
+    return this.dataSource.transaction(async (manager) => {
+      const user = await manager.getRepository(User).findOne({ where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+      if (!user || user.erasedAt || !user.roles.includes('entrant')) throw new IdentityError('not_found', 'USER_NOT_FOUND', 'No such user.');
+      const from = ageBand(user.dateOfBirth, today);
+      const to = ageBand(dateOfBirth, today);
+      const needsConsent = to === 'U13' && effectiveConsent(user.consentStatus, user.dateOfBirth, today) === 'not_required';
+      const changes: Partial<User> = { dateOfBirth };
+      if (needsConsent) Object.assign(changes, { consentStatus: 'pending', consentMethod: null, consentActorId: null, consentParentName: null, consentAt: null });
+      await manager.getRepository(User).update({ id: userId }, changes);
+      await this.audit.record(
+        { action: 'user.date_of_birth_corrected', actorId, subjectType: 'user', subjectId: userId, data: { fromAgeBand: from, toAgeBand: to } },
+        manager,
+      );
+      if (needsConsent && user.parentEmail) await this.consent.requestFromParent(manager, user, user.parentEmail, actorId);
+      return manager.getRepository(User).findOneByOrFail({ id: userId });
+    });
   }
 
   async sendVerification(manager: EntityManager, user: User): Promise<void> {
@@ -205,6 +319,17 @@ export class AccountsService {
       await manager.getRepository(User).update({ id: user.id }, { emailVerifiedAt: this.clock.now() });
       await this.audit.record({ action: 'user.email_verified', actorId: user.id, subjectType: 'user', subjectId: user.id }, manager);
     });
+  }
+
+  /** The views of the active accounts among `ids` (erased ones are left out), in no particular order. */
+  async views(ids: string[]): Promise<AccountView[]> {
+    if (!ids.length) return [];
+    const users = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.id = ANY(:ids) AND u.erasedAt IS NULL', { ids })
+      .getMany();
+    return users.map((u) => this.view(u));
   }
 
   async get(id: string): Promise<User> {

@@ -15,6 +15,7 @@ import {
 import { NotificationsService } from '@app/notifications';
 import { AccountsService } from './accounts.service.js';
 import { IdentityError, INVALID_CREDENTIALS } from './identity.errors.js';
+import { OneTimePasswords } from './one-time-passwords.js';
 import { PasswordService } from './password.service.js';
 import type { Role } from './people.js';
 import { RefreshToken, Session } from './session.entity.js';
@@ -69,6 +70,7 @@ export class AuthService {
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly oneTimePasswords: OneTimePasswords,
   ) {}
 
   jwtSecret(): Promise<string> {
@@ -87,7 +89,7 @@ export class AuthService {
       if (count >= max) throw tooManyAttempts(retryAfterSeconds);
     }
     const user = await this.accounts.findByLogin(login);
-    const ok = await this.passwords.verify(user?.passwordHash, password);
+    const ok = await this.checkPassword(user, password);
     if (!user || !ok) {
       await Promise.all([this.attempts.record(loginKey, FAILURE_WINDOW_MS), this.attempts.record(ipKey, FAILURE_WINDOW_MS)]);
       await this.audit.record({ action: 'auth.login_failed', subjectType: 'user', subjectId: user?.id ?? null });
@@ -102,6 +104,29 @@ export class AuthService {
     await Promise.all(
       [user.email, user.username].filter(Boolean).map((l) => this.attempts.clear(`login:${sha256Hex(l!.toLowerCase())}`)),
     );
+  }
+
+  /**
+   * A teacher gives a roster pupil a new one-time password (SPEC §2.2): sessions end, the lockout clears
+   * and the pupil must choose a password at the next sign-in. Accounts with an email reset their own.
+   */
+  async issueOneTimePassword(userId: string, actorId: string): Promise<string> {
+    const user = assertTeacherManaged(await this.accounts.get(userId));
+    const [{ password, hash }] = await this.oneTimePasswords.issue();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(User).update({ id: user.id }, { passwordHash: null, oneTimePasswordHash: hash, mustChangePassword: true });
+      await this.revokeSessions(manager, user.id, 'password_reset_by_teacher');
+      await this.audit.record({ action: 'auth.one_time_password_issued', actorId, subjectType: 'user', subjectId: user.id }, manager);
+    });
+    await this.unlock(user);
+    return password;
+  }
+
+  /** A teacher unlocks a roster pupil locked out by failed sign-ins. */
+  async unlockRosterAccount(userId: string, actorId: string): Promise<void> {
+    const user = assertTeacherManaged(await this.accounts.get(userId));
+    await this.unlock(user);
+    await this.audit.record({ action: 'auth.unlocked', actorId, subjectType: 'user', subjectId: user.id });
   }
 
   async startSession(user: User): Promise<TokenPair> {
@@ -186,7 +211,7 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(password);
     await this.dataSource.transaction(async (manager) => {
       await this.tokens.consume(manager, RESET_PASSWORD, token);
-      await manager.getRepository(User).update({ id: user.id }, { passwordHash, mustChangePassword: false });
+      await manager.getRepository(User).update({ id: user.id }, { passwordHash, oneTimePasswordHash: null, mustChangePassword: false });
       await this.revokeSessions(manager, user.id, 'password_reset');
       await this.audit.record({ action: 'auth.password_reset', actorId: user.id, subjectType: 'user', subjectId: user.id }, manager);
       await this.notifyPasswordChanged(manager, user);
@@ -197,14 +222,15 @@ export class AuthService {
   /** Changes the caller's password; every other session of the account ends. */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.accounts.get(principal.userId);
-    if (!(await this.passwords.verify(user.passwordHash, currentPassword)))
+    if (!(await this.checkPassword(user, currentPassword)))
       throw IdentityError.invalidFields([{ field: 'currentPassword', message: 'currentPassword is not correct' }]);
     this.assertAcceptable(newPassword, 'newPassword', user);
     if (currentPassword === newPassword)
       throw IdentityError.invalidFields([{ field: 'newPassword', message: 'newPassword must differ from the current one' }]);
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(User).update({ id: user.id }, { passwordHash, mustChangePassword: false });
+      // The one-time password's keyed hash goes: from now on only the argon2id hash stands.
+      await manager.getRepository(User).update({ id: user.id }, { passwordHash, oneTimePasswordHash: null, mustChangePassword: false });
       await this.revokeSessions(manager, user.id, 'password_changed', { except: principal.sessionId });
       await this.audit.record({ action: 'auth.password_changed', actorId: user.id, subjectType: 'user', subjectId: user.id }, manager);
       await this.notifyPasswordChanged(manager, user);
@@ -223,6 +249,16 @@ export class AuthService {
           AND ($4::uuid IS NULL OR id = $4) AND ($5::uuid IS NULL OR id <> $5)`,
       [userId, this.clock.now(), reason, scope.only ?? null, scope.except ?? null],
     );
+  }
+
+  /**
+   * The account's password, or its one-time password while it has one. Either way one argon2id
+   * verification runs (a dummy one beside the keyed hash), so timing tells nothing about the account.
+   */
+  private async checkPassword(user: User | null, password: string): Promise<boolean> {
+    if (!user?.oneTimePasswordHash) return this.passwords.verify(user?.passwordHash, password);
+    const [matches] = await Promise.all([this.oneTimePasswords.matches(user.oneTimePasswordHash, password), this.passwords.verify(null, password)]);
+    return matches;
   }
 
   private assertAcceptable(password: string, field: string, user: User): void {
@@ -264,6 +300,13 @@ export class AuthService {
     const accessToken = await this.jwt.signAsync(claims, { secret: await this.jwtSecret(), algorithm: 'HS256' });
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_S, mustChangePassword };
   }
+}
+
+/** Only accounts a teacher created from a roster, and without an email of their own, are the teacher's to reset. */
+function assertTeacherManaged(user: User): User {
+  if (user.origin !== 'roster' || user.email)
+    throw new IdentityError('forbidden', 'NOT_A_ROSTER_ACCOUNT', 'Only roster accounts without an email address can be reset or unlocked by a teacher.');
+  return user;
 }
 
 const tooManyAttempts = (retryAfterSeconds: number) =>

@@ -5,6 +5,8 @@ import { NotificationsModule } from '@app/notifications';
 import { AccountsService } from './accounts.service.js';
 import { AuthService } from './auth.service.js';
 import { PeopleDirectory } from './directory.service.js';
+import { ConsentService } from './consent.service.js';
+import { OneTimePasswords } from './one-time-passwords.js';
 import { PasswordService } from './password.service.js';
 import { RefreshToken, Session } from './session.entity.js';
 import { User } from './user.entity.js';
@@ -13,7 +15,7 @@ export const identityEntities = [User, Session, RefreshToken];
 
 @Module({
   imports: [TypeOrmModule.forFeature(identityEntities), JwtModule.register({}), NotificationsModule],
-  providers: [AccountsService, AuthService, PasswordService, PeopleDirectory],
-  exports: [AccountsService, AuthService, PasswordService, PeopleDirectory],
+  providers: [AccountsService, AuthService, PasswordService, ConsentService, OneTimePasswords, PeopleDirectory],
+  exports: [AccountsService, AuthService, PasswordService, ConsentService, PeopleDirectory],
 })
 export class IdentityModule {}

@@ -1,3 +1,5 @@
+import type { FieldError } from '@app/platform';
+
 /** Vocabulary about people: roles, regions, age bands, display names (SPEC §1, §2.1). */
 export const ROLES = ['entrant', 'teacher', 'judge', 'organiser'] as const;
 export type Role = (typeof ROLES)[number];
@@ -25,6 +27,10 @@ export type AgeBand = (typeof AGE_BANDS)[number];
 export const CONSENT_STATUSES = ['not_required', 'pending', 'granted', 'refused'] as const;
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
+/** How a consent decision was made: a parent through the emailed link, or a verified teacher's attestation. */
+export const CONSENT_METHODS = ['parent_link', 'school_attestation'] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+
 export const ENTRANT_MIN_AGE = 11;
 export const ENTRANT_MAX_AGE = 25;
 export const ADULT_AGE = 18;
@@ -47,6 +53,31 @@ export function ageOn(dateOfBirth: string, on: string): number {
   let age = y - by;
   if (m < bm || (m === bm && d < bd)) age -= 1;
   return age;
+}
+
+/**
+ * Why a date of birth is refused for a new (or corrected) account of this type, as at `today`:
+ * entrants 11–25, teachers 18+ (SPEC §2.1).
+ */
+export function dateOfBirthErrors(dateOfBirth: string, accountType: 'entrant' | 'teacher', today: string, field = 'dateOfBirth'): FieldError[] {
+  if (!isCalendarDate(dateOfBirth) || dateOfBirth > today) return [{ field, message: `${field} must be a past date written YYYY-MM-DD` }];
+  const age = ageOn(dateOfBirth, today);
+  if (accountType === 'entrant' && (age < ENTRANT_MIN_AGE || age > ENTRANT_MAX_AGE))
+    return [{ field, message: `entrants must be ${ENTRANT_MIN_AGE} to ${ENTRANT_MAX_AGE} years old` }];
+  if (accountType === 'teacher' && age < ADULT_AGE) return [{ field, message: `teachers must be at least ${ADULT_AGE} years old` }];
+  return [];
+}
+
+export const NAME_MAX_LENGTH = 50;
+// Letters of any script and their marks, spaces, hyphens, apostrophes, dots and commas ("Zoë", "O'Brien", "Smith, Jr.").
+const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M}'’ .,-]*$/u;
+
+/** Why a first or last name is refused (names arriving outside a DTO, such as roster rows). */
+export function nameErrors(value: string, field: string): FieldError[] {
+  const length = [...value].length;
+  if (length < 1 || length > NAME_MAX_LENGTH) return [{ field, message: `${field} must be 1 to ${NAME_MAX_LENGTH} characters long` }];
+  if (!PERSON_NAME.test(value)) return [{ field, message: `${field} may hold letters, spaces, hyphens, apostrophes, dots and commas only` }];
+  return [];
 }
 
 /** Accounts without a date of birth (judges, organisers) are adults attested by an organiser. */

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { ConsentStatus, Region, Role } from './people.js';
+import type { ConsentMethod, ConsentStatus, Region, Role } from './people.js';
 
 export type ProfileVisibility = 'private' | 'public';
 export type AccountOrigin = 'self' | 'roster' | 'invitation' | 'cli';
@@ -11,8 +11,13 @@ export class User {
   /** Lower-cased; null for roster-created children and erased accounts. */
   @Column({ type: 'text', nullable: true }) email: string | null;
   @Index('users_username_key', { unique: true }) @Column('text') username: string;
-  /** argon2id PHC string; null when sign-in is impossible (erased). */
+  /** argon2id PHC string; null while a one-time password stands in for it, and when erased. */
   @Column({ type: 'text', nullable: true }) passwordHash: string | null;
+  /**
+   * HMAC-SHA256 (keyed, see OneTimePasswords) of the random one-time password a teacher handed out for a
+   * roster account; set until the first password change, which stores an argon2id hash instead.
+   */
+  @Column({ type: 'text', nullable: true }) oneTimePasswordHash: string | null;
   @Column('text') firstName: string;
   @Column('text') lastName: string;
   @Column({ type: 'date', nullable: true }) dateOfBirth: string | null;
@@ -23,6 +28,12 @@ export class User {
   @Column({ default: false }) mustChangePassword: boolean;
   @Column({ type: 'text', default: 'not_required' }) consentStatus: ConsentStatus;
   @Column({ type: 'text', nullable: true }) parentEmail: string | null;
+  /** How the last consent decision was made, by which account (a teacher; null for a parent) and when. */
+  @Column({ type: 'text', nullable: true }) consentMethod: ConsentMethod | null;
+  @Column({ type: 'uuid', nullable: true }) consentActorId: string | null;
+  /** The name the parent or guardian gave when deciding through the emailed link. */
+  @Column({ type: 'text', nullable: true }) consentParentName: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) consentAt: Date | null;
   @Column({ type: 'text', default: 'private' }) profileVisibility: ProfileVisibility;
   @Column({ default: false }) marketingOptIn: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;

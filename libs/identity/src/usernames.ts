@@ -17,3 +17,16 @@ export function usernameStem(firstName: string, lastName: string): string {
 export function usernameCandidates(stem: string, count = 8): string[] {
   return Array.from({ length: count }, (_, i) => `${stem}${randomInt(10 ** (2 + Math.floor(i / 3)), 10 ** (3 + Math.floor(i / 3)))}`);
 }
+
+/**
+ * For each list of candidates, the first one neither `taken` nor already picked for an earlier list
+ * (undefined when none is free), so one query of taken names serves a whole batch.
+ */
+export function pickUsernames(candidateLists: string[][], taken: ReadonlySet<string>): (string | undefined)[] {
+  const picked = new Set<string>();
+  return candidateLists.map((candidates) => {
+    const free = candidates.find((c) => !taken.has(c) && !picked.has(c));
+    if (free) picked.add(free);
+    return free;
+  });
+}

@@ -54,27 +54,42 @@ export class NotificationsService {
 
   /** Records a notification and its delivery job in the caller's transaction. */
   async notify(manager: EntityManager, input: NotifyInput): Promise<string | null> {
-    const secret = input.token ? (await this.secretBox()).seal(input.token) : null;
+    const [id] = await this.notifyMany(manager, [input]);
+    return id ?? null; // none: a duplicate of a fan-out already recorded
+  }
+
+  /**
+   * Many notifications in one statement, and their delivery jobs in another (bulk work such as a roster
+   * import). Returns the ids of those recorded; duplicates of a fan-out already recorded are skipped.
+   */
+  async notifyMany(manager: EntityManager, inputs: NotifyInput[]): Promise<string[]> {
+    if (!inputs.length) return [];
+    const box = inputs.some((i) => i.token) ? await this.secretBox() : undefined;
     const result = await manager
       .createQueryBuilder()
       .insert()
       .into(Notification)
-      .values({
-        userId: input.userId ?? null,
-        email: input.email ?? null,
-        template: input.template,
-        data: (input.data ?? {}) as Record<string, any>,
-        secret,
-        inApp: Boolean(input.inApp && input.userId),
-        dedupeKey: input.dedupeKey ?? null,
-      })
+      .values(
+        inputs.map((input) => ({
+          userId: input.userId ?? null,
+          email: input.email ?? null,
+          template: input.template,
+          data: (input.data ?? {}) as Record<string, any>,
+          secret: input.token ? box!.seal(input.token) : null,
+          inApp: Boolean(input.inApp && input.userId),
+          dedupeKey: input.dedupeKey ?? null,
+        })),
+      )
       .orIgnore()
-      .returning(['id'])
+      .returning(['id', 'email'])
       .execute();
-    const id = result.raw[0]?.id as string | undefined;
-    if (!id) return null; // a duplicate of a fan-out already recorded
-    if (input.email) await this.outbox.add(manager, 'deliverNotification', { notificationId: id });
-    return id;
+    const recorded = result.raw as { id: string; email: string | null }[];
+    await this.outbox.addMany(
+      manager,
+      'deliverNotification',
+      recorded.filter((r) => r.email).map((r) => ({ notificationId: r.id })),
+    );
+    return recorded.map((r) => r.id);
   }
 
   /** Sends the email of a notification at most once per successful SMTP acceptance. */

@@ -74,6 +74,40 @@ export const TEMPLATES = {
     ]),
   'idea-unhidden': (d) =>
     compose(`"${d.ideaTitle}" is visible again`, [`Hello ${d.firstName}, the organisers have restored your team's idea "${d.ideaTitle}".`]),
+  // To a parent or guardian: the child is named by display name only, never by surname.
+  'consent-request': (d, ctx) =>
+    compose(
+      `${d.childName} would like to take part in Young Ideas`,
+      [
+        `${d.childName} has a Young Ideas account and is under 13, so they need your consent before they can submit an idea, join a team or appear in any public list.`,
+        'Young Ideas is a national competition for young people\'s digital ideas: the three best ideas win funding, and entrants earn skill badges. The page behind the button explains what we hold about your child and why, and lets you grant or refuse consent.',
+        'The link works once and expires in 7 days. If you do not know this child, ignore this email.',
+      ],
+      { label: 'Review and decide', url: linkTo(ctx, 'consent') },
+    ),
+  'consent-recorded': (d) =>
+    compose(d.granted ? 'You gave consent for Young Ideas' : 'You refused consent for Young Ideas', [
+      d.granted
+        ? `Thank you: ${d.childName} can now take part fully in Young Ideas.`
+        : `${d.childName} will not be able to submit ideas, join a team or appear in any public list.`,
+      'Reply to this email if this was not you or if you change your mind.',
+    ]),
+  'consent-outcome': (d) =>
+    compose(d.granted ? 'You are all set to take part' : 'Your parent or guardian said no', [
+      d.granted
+        ? `Hello ${d.firstName}, your parent, guardian or school has given consent: you can now submit ideas and join a team.`
+        : `Hello ${d.firstName}, your parent or guardian did not give consent, so you cannot submit ideas or join a team for now. You can still write drafts.`,
+    ]),
+  'school-verified': (d) =>
+    compose(`${d.schoolName} is verified on Young Ideas`, [
+      `Hello ${d.firstName}, we have verified ${d.schoolName} and your place as one of its teachers.`,
+      'You can now create classes, import class rosters and approve colleagues who join your school.',
+    ]),
+  'teacher-approved': (d) =>
+    compose(`You are approved as a teacher at ${d.schoolName}`, [
+      `Hello ${d.firstName}, a colleague has approved you as a teacher at ${d.schoolName} on Young Ideas.`,
+      'You can now create classes, import class rosters and attest consent for your pupils.',
+    ]),
 } satisfies Record<string, Template>;
 
 export type TemplateName = keyof typeof TEMPLATES;

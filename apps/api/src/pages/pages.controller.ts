@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ConsentService } from '@app/identity';
 import { Public } from '../common/auth.decorators.js';
 import { sendPage } from './page.js';
 
@@ -9,6 +10,8 @@ import { sendPage } from './page.js';
 @Public()
 @Controller()
 export class PagesController {
+  constructor(private readonly consent: ConsentService) {}
+
   @Get('verify-email')
   verifyEmail(@Query('token') token: unknown, @Res() res: Response): void {
     sendPage(
@@ -44,6 +47,44 @@ export class PagesController {
         done: 'Your password is changed and every device was signed out. You can sign in again now.',
       },
       typeof token === 'string' ? token : '',
+    );
+  }
+
+  @Get('consent')
+  async parentalConsent(@Query('token') token: unknown, @Res() res: Response): Promise<void> {
+    const given = typeof token === 'string' ? token : '';
+    // Reading the link's details changes nothing, so a mail scanner opening it is harmless.
+    const preview = given ? await this.consent.preview(given).catch(() => null) : null;
+    sendPage(
+      res,
+      {
+        title: 'Parental consent',
+        intro: preview
+          ? [
+              `${preview.displayName} (age band ${preview.ageBand}) has a Young Ideas account. Because they are under 13, they need your consent before they can submit an idea, join a team or appear in any public list.`,
+              'What we hold about them, and why:',
+              ...preview.processing.map((p) => `${p.data}: ${p.purpose}`),
+              'You can refuse now, or grant consent now and withdraw it later by replying to any of our emails.',
+            ]
+          : ['This link is not valid: it may have been used already or have expired. Your child can ask for a new one from their account.'],
+        action: '/api/v1/consent/{token}',
+        tokenInBody: false,
+        fields: [
+          {
+            name: 'decision',
+            label: 'Your decision',
+            type: 'radio',
+            options: [
+              { value: 'grant', label: 'I am their parent or guardian and I give consent' },
+              { value: 'refuse', label: 'I do not give consent' },
+            ],
+          },
+          { name: 'parentName', label: 'Your full name', type: 'text', autocomplete: 'name' },
+        ],
+        submit: 'Send my decision',
+        done: 'Thank you: your decision is recorded. You can close this page.',
+      },
+      given,
     );
   }
 }

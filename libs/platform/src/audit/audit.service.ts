@@ -28,13 +28,21 @@ export class AuditService {
 
   /** Writes in the caller's transaction when given one, so the record and the change commit together. */
   async record(entry: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.getRepository(AuditEntry).insert({
-      action: entry.action,
-      actorId: entry.actorId ?? null,
-      subjectType: entry.subjectType ?? null,
-      subjectId: entry.subjectId ?? null,
-      data: (entry.data ?? {}) as Record<string, any>,
-    });
+    await this.recordMany([entry], manager);
+  }
+
+  /** Many entries in one statement (bulk work such as a roster import). */
+  async recordMany(entries: AuditRecord[], manager: EntityManager = this.dataSource.manager): Promise<void> {
+    if (!entries.length) return;
+    await manager.getRepository(AuditEntry).insert(
+      entries.map((entry) => ({
+        action: entry.action,
+        actorId: entry.actorId ?? null,
+        subjectType: entry.subjectType ?? null,
+        subjectId: entry.subjectId ?? null,
+        data: (entry.data ?? {}) as Record<string, any>,
+      })),
+    );
   }
 
   async list(filter: AuditFilter): Promise<Page<AuditEntry>> {

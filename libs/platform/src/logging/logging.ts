@@ -10,6 +10,9 @@ import type { AppConfig } from '../config/app-config.js';
 // runtime cannot load on Node 20. This is the small part of it the project needs.
 
 const requestLogger = new AsyncLocalStorage<Pino>();
+// Emailed tokens (≥ 256 bits of base64url) travel in some paths, e.g. /api/v1/consent/:token; UUIDs are shorter.
+const TOKEN_SEGMENT = /\/[A-Za-z0-9_-]{40,}(?=\/|$)/g;
+const redactTokens = (path: string) => path.replace(TOKEN_SEGMENT, '/[redacted]');
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** JSON logs; secrets and tokens are redacted wherever they appear. */
@@ -47,7 +50,7 @@ export function requestLogging(root: Pino) {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: redactTokens(req.url.split('?')[0]) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },

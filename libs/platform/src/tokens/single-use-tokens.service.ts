@@ -6,6 +6,12 @@ import { randomToken, sha256Hex } from '../crypto/tokens.js';
 import { DomainError } from '../errors/domain-error.js';
 import { SingleUseToken } from './single-use-token.entity.js';
 
+export interface TokenInput {
+  subjectId?: string | null;
+  ttlMs: number;
+  data?: Record<string, unknown>;
+}
+
 export interface IssuedToken {
   id: string;
   token: string;
@@ -19,20 +25,26 @@ export class SingleUseTokens {
     private readonly clock: Clock,
   ) {}
 
-  async issue(
-    manager: EntityManager,
-    purpose: string,
-    input: { subjectId?: string | null; ttlMs: number; data?: Record<string, unknown> },
-  ): Promise<IssuedToken> {
-    const token = randomToken();
-    const res = await manager.getRepository(SingleUseToken).insert({
-      purpose,
-      tokenHash: sha256Hex(token),
-      subjectId: input.subjectId ?? null,
-      data: (input.data ?? {}) as Record<string, any>,
-      expiresAt: new Date(this.clock.now().getTime() + input.ttlMs),
-    });
-    return { id: res.identifiers[0].id as string, token };
+  async issue(manager: EntityManager, purpose: string, input: TokenInput): Promise<IssuedToken> {
+    const [issued] = await this.issueMany(manager, purpose, [input]);
+    return issued;
+  }
+
+  /** Many tokens of one purpose in one statement, in the order of `inputs`. */
+  async issueMany(manager: EntityManager, purpose: string, inputs: TokenInput[]): Promise<IssuedToken[]> {
+    if (!inputs.length) return [];
+    const now = this.clock.now().getTime();
+    const tokens = inputs.map(() => randomToken());
+    const res = await manager.getRepository(SingleUseToken).insert(
+      inputs.map((input, i) => ({
+        purpose,
+        tokenHash: sha256Hex(tokens[i]),
+        subjectId: input.subjectId ?? null,
+        data: (input.data ?? {}) as Record<string, any>,
+        expiresAt: new Date(now + input.ttlMs),
+      })),
+    );
+    return tokens.map((token, i) => ({ id: res.identifiers[i].id as string, token }));
   }
 
   /** Reads a live token without spending it (pages that only show what a link is about). */
