@@ -68,6 +68,49 @@ export async function aVerifiedEntrant(t: TestApp, o: Record<string, unknown> = 
   return user;
 }
 
+/** A published competition open now (unless overridden), created by an organiser. */
+export async function aCompetition(t: TestApp, organiser: { auth: Record<string, string> }, overrides: Record<string, unknown> = {}) {
+  const now = t.clock.now().getTime();
+  const body = {
+    title: 'Young Ideas 2027',
+    slug: `young-ideas-${unique()}`,
+    description: 'Digital ideas that make life better.',
+    minAge: 11,
+    maxAge: 25,
+    opensAt: new Date(now - 24 * 3600_000).toISOString(),
+    closesAt: new Date(now + 30 * 24 * 3600_000).toISOString(),
+    categories: ['health', 'environment', 'education'],
+    ...overrides,
+  };
+  const created = await t.http().post('/api/v1/competitions').set(organiser.auth).send(body);
+  if (created.status !== 201) throw new Error(`competition failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const published = await t.http().post(`/api/v1/competitions/${created.body.id}/publish`).set(organiser.auth);
+  return published.body as { id: string; closesAt: string; maxTeamSize: number; [k: string]: unknown };
+}
+
+export const COMPLETE_IDEA = {
+  title: 'Bus buddy',
+  summary: 'An app that pairs younger pupils with older ones on the school bus.',
+  problem: 'Younger pupils feel unsafe on long bus journeys.',
+  solution: 'A matching app run by the school, with teacher oversight.',
+  audience: 'Pupils aged 11 to 13 and their schools.',
+  category: 'education',
+  links: ['https://example.org/bus-buddy'],
+};
+
+/** A draft idea (complete unless overridden) owned by `owner`. */
+export async function anIdea(t: TestApp, owner: { auth: Record<string, string> }, competitionId: string, overrides: Record<string, unknown> = {}) {
+  const res = await t.http().post(`/api/v1/competitions/${competitionId}/ideas`).set(owner.auth).send({ ...COMPLETE_IDEA, ...overrides });
+  if (res.status !== 201) throw new Error(`idea failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; [k: string]: unknown };
+}
+
+/** A verified entrant, signed in. */
+export async function aSignedInEntrant(t: TestApp, o: Record<string, unknown> = {}) {
+  const user = await aVerifiedEntrant(t, o);
+  return { ...user, auth: (await session(t, user)).auth };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Schools and classes
 

@@ -5,7 +5,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, PlatformModule } from '@app/platform';
 import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
-import { SchoolsModule } from '@app/schools';
+import { Classrooms, CompetitionsModule } from '@app/competitions';
+import { CompetitionsController } from './competitions/competitions.controller.js';
+import { IdeasController } from './ideas/ideas.controller.js';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { ClassRelations, SchoolsModule } from '@app/schools';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { ClassAccessGuard } from './classes/class-access.guard.js';
@@ -38,6 +42,7 @@ export class ApiModule {
         TerminusModule,
         IdentityModule,
         NotificationsModule,
+        CompetitionsModule.forRoot({ provide: Classrooms, useExisting: ClassRelations }, [SchoolsModule]),
         SchoolsModule,
       ],
       controllers: [
@@ -47,6 +52,8 @@ export class ApiModule {
         OrganisersController,
         AuditController,
         PagesController,
+        CompetitionsController,
+        IdeasController,
         SchoolsController,
         ClassesController,
         RosterController,
@@ -56,6 +63,7 @@ export class ApiModule {
         JwtStrategy,
         LocalStrategy,
         MeService,
+        IdempotencyInterceptor,
         ClassViewService,
         ClassAccessGuard,
         RedisHealthIndicator,

@@ -2,11 +2,12 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions, ensureDatabase, platformEntities } from '@app/platform';
 import { identityEntities } from '@app/identity';
 import { notificationsEntities } from '@app/notifications';
+import { competitionsEntities } from '@app/competitions';
 import { schoolsEntities } from '@app/schools';
 import { migrations } from '../../../migrations/index.js';
 
 /** Every entity of every area: what migrations must match. */
-export const allEntities = [...platformEntities, ...identityEntities, ...notificationsEntities, ...schoolsEntities];
+export const allEntities = [...platformEntities, ...identityEntities, ...notificationsEntities, ...schoolsEntities, ...competitionsEntities];
 
 export function createDataSource(url: string): DataSource {
   return new DataSource(dataSourceOptions(url, { entities: allEntities, migrations, poolSize: 4 }));

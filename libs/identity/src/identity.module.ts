@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationsModule } from '@app/notifications';
 import { AccountsService } from './accounts.service.js';
 import { AuthService } from './auth.service.js';
+import { PeopleDirectory } from './directory.service.js';
 import { ConsentService } from './consent.service.js';
 import { OneTimePasswords } from './one-time-passwords.js';
 import { PasswordService } from './password.service.js';
@@ -14,7 +15,7 @@ export const identityEntities = [User, Session, RefreshToken];
 
 @Module({
   imports: [TypeOrmModule.forFeature(identityEntities), JwtModule.register({}), NotificationsModule],
-  providers: [AccountsService, AuthService, PasswordService, ConsentService, OneTimePasswords],
-  exports: [AccountsService, AuthService, PasswordService, ConsentService],
+  providers: [AccountsService, AuthService, PasswordService, ConsentService, OneTimePasswords, PeopleDirectory],
+  exports: [AccountsService, AuthService, PasswordService, ConsentService, PeopleDirectory],
 })
 export class IdentityModule {}

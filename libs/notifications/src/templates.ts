@@ -57,6 +57,23 @@ export const TEMPLATES = {
       `Hello ${d.firstName}, the password of your Young Ideas account was just changed and other devices were signed out.`,
       'If this was not you, use "Forgot password" at once to take your account back.',
     ]),
+  'team-invitation': (d) =>
+    compose(`${d.inviter} invited you to their team`, [
+      `Hello ${d.firstName}, ${d.inviter} invited you to join the team of "${d.ideaTitle}" in ${d.competitionTitle}.`,
+      'Sign in to Young Ideas and open your invitations to accept or decline.',
+    ]),
+  'idea-submitted': (d) =>
+    compose(`Received: "${d.ideaTitle}"`, [
+      `Hello ${d.firstName}, your team's idea "${d.ideaTitle}" was submitted to ${d.competitionTitle} (version ${d.version}).`,
+      'You can still improve it and submit again until the competition closes; the judges see the last version submitted before the deadline.',
+    ]),
+  'idea-hidden': (d) =>
+    compose(`"${d.ideaTitle}" has been hidden`, [
+      `Hello ${d.firstName}, the organisers have hidden your team's idea "${d.ideaTitle}" while they look into it. Reason: ${d.reason}`,
+      'A hidden idea is not judged and does not appear in public lists. Reply to this email if you think this is a mistake.',
+    ]),
+  'idea-unhidden': (d) =>
+    compose(`"${d.ideaTitle}" is visible again`, [`Hello ${d.firstName}, the organisers have restored your team's idea "${d.ideaTitle}".`]),
   // To a parent or guardian: the child is named by display name only, never by surname.
   'consent-request': (d, ctx) =>
     compose(

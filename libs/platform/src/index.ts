@@ -18,4 +18,5 @@ export * from './secrets/secrets.service.js';
 export * from './tokens/single-use-token.entity.js';
 export * from './tokens/single-use-tokens.service.js';
 export * from './logging/logging.js';
+export * from './idempotency/idempotency.service.js';
 export * from './platform.module.js';

@@ -17,11 +17,13 @@ import { RedisClient, redisOptions } from './redis/redis.js';
 import { PlatformSecret } from './secrets/platform-secret.entity.js';
 import { SecretsService } from './secrets/secrets.service.js';
 import { SingleUseToken } from './tokens/single-use-token.entity.js';
+import { IdempotencyRecord } from './idempotency/idempotency-record.entity.js';
+import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { SingleUseTokens } from './tokens/single-use-tokens.service.js';
 
-export const platformEntities = [OutboxMessage, AuditEntry, PlatformSecret, SingleUseToken];
+export const platformEntities = [OutboxMessage, AuditEntry, PlatformSecret, SingleUseToken, IdempotencyRecord];
 
-const services = [Clock, RedisClient, AttemptCounter, JobQueue, OutboxService, AuditService, SecretsService, SingleUseTokens];
+const services = [Clock, RedisClient, AttemptCounter, JobQueue, OutboxService, AuditService, SecretsService, SingleUseTokens, IdempotencyService];
 
 /** Cross-cutting infrastructure shared by the API, the worker and the CLI. */
 @Global()

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
+import { ClassRelations } from './class-relations.service.js';
 import { ClassesService } from './classes.service.js';
 import { RosterService } from './roster.service.js';
 import { ClassStudent, ClassTeacher, SchoolClass } from './school-class.entity.js';
@@ -12,7 +13,7 @@ export const schoolsEntities = [School, SchoolMembership, SchoolClass, ClassTeac
 
 @Module({
   imports: [TypeOrmModule.forFeature(schoolsEntities), IdentityModule, NotificationsModule],
-  providers: [SchoolsService, ClassesService, RosterService],
-  exports: [SchoolsService, ClassesService, RosterService],
+  providers: [SchoolsService, ClassesService, RosterService, ClassRelations],
+  exports: [SchoolsService, ClassesService, RosterService, ClassRelations],
 })
 export class SchoolsModule {}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { IdeasService } from '@app/competitions';
 import type { ClassDetail, ClassStudentView } from '@app/schools';
 import { ClassDto, ClassStudentDto, IdeaCountsDto } from './dto/classes.dto.js';
 
@@ -10,10 +11,12 @@ interface Progress {
 
 /**
  * Assembles SPEC §3's class shape from the areas that own its parts: the class and its students from
- * schools and identity, idea counts from the ideas area, badges from the badges area.
+ * schools and identity, idea counts from competitions, badges from the badges area.
  */
 @Injectable()
 export class ClassViewService {
+  constructor(private readonly ideas: IdeasService) {}
+
   async toDto(detail: ClassDetail): Promise<ClassDto> {
     return {
       id: detail.id,
@@ -42,12 +45,8 @@ export class ClassViewService {
     }));
   }
 
-  /**
-   * Where the ideas area plugs in its per-student counts (draft / submitted) once it exists. No idea
-   * can be written yet, so nobody has any: zero is the true answer today.
-   */
-  private async ideaCounts(_userIds: string[]): Promise<Map<string, IdeaCountsDto>> {
-    return new Map();
+  private ideaCounts(userIds: string[]): Promise<Map<string, IdeaCountsDto>> {
+    return this.ideas.countsByMember(userIds);
   }
 
   /**

@@ -17,9 +17,17 @@ export class AccessGuard extends AuthGuard('jwt') {
     super();
   }
 
-  override canActivate(ctx: ExecutionContext) {
-    if (flag(this.reflector, IS_PUBLIC, ctx)) return true;
-    return super.canActivate(ctx);
+  /** Public routes still recognise a valid token (organisers see drafts), but never require one. */
+  override async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (!flag(this.reflector, IS_PUBLIC, ctx)) return (await super.canActivate(ctx)) as boolean;
+    const req = ctx.switchToHttp().getRequest<Request>();
+    if (!req.headers.authorization) return true;
+    try {
+      await super.canActivate(ctx);
+    } catch {
+      req.user = undefined;
+    }
+    return true;
   }
 
   override handleRequest<T = Principal>(err: unknown, user: T | false, _info: unknown, ctx: ExecutionContext): T {

@@ -1,11 +1,19 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { ReplayedResponse } from './idempotency.interceptor.js';
 import { toProblem } from './problem.js';
 
 const logger = new Logger('Problem');
 
 /** Writes a thrown error as application/problem+json (unexpected errors are logged with an error id). */
 export function sendProblem(error: unknown, res: Response): void {
+  if (error instanceof ReplayedResponse) {
+    const isProblem = error.status >= 400;
+    res.status(error.status).setHeader('Idempotent-Replayed', 'true');
+    if (error.body === null || error.body === undefined) res.end();
+    else res.type(isProblem ? 'application/problem+json' : 'application/json').send(JSON.stringify(error.body));
+    return;
+  }
   const { problem, retryAfterSeconds, unexpected } = toProblem(error);
   if (unexpected) logger.error({ errorId: problem.errorId, err: unexpected }, 'unexpected error');
   if (res.headersSent) {

@@ -1,0 +1,147 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Matches } from 'class-validator';
+import { IdeasService, ModerationService, SubmissionsService, TeamsService } from '@app/competitions';
+import type { Principal } from '@app/identity';
+import { ApiProblems } from '../common/api-problems.decorator.js';
+import { CurrentUser, Roles, SignedIn } from '../common/auth.decorators.js';
+import { IdParam, PageQueryDto } from '../common/dto.js';
+import { Idempotent } from '../common/idempotency.interceptor.js';
+import { CreateIdeaDto, CreatedDto, IdeaDto, IdeaPageDto, InvitationListDto, InviteMemberDto, ReasonDto, ReportDto, ReportPageDto, UpdateIdeaDto } from './dto/idea.dto.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+export class MemberParams extends IdParam {
+  @ApiProperty({ format: 'uuid' }) @Matches(UUID, { message: 'userId must be a UUID' }) userId: string;
+}
+
+@ApiTags('ideas')
+@SignedIn()
+@Controller()
+export class IdeasController {
+  constructor(
+    private readonly ideas: IdeasService,
+    private readonly teams: TeamsService,
+    private readonly submissions: SubmissionsService,
+    private readonly moderation: ModerationService,
+  ) {}
+
+  @Roles('entrant')
+  @Post('competitions/:id/ideas')
+  @ApiCreatedResponse({ type: IdeaDto, description: 'A draft: only a title is needed' })
+  @ApiProblems(400, 404, 409)
+  async create(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: CreateIdeaDto): Promise<IdeaDto> {
+    return IdeaDto.from(await this.ideas.create(actor, id, dto));
+  }
+
+  @Get('me/ideas')
+  @ApiOkResponse({ type: IdeaPageDto })
+  @ApiProblems(400)
+  async mine(@CurrentUser() actor: Principal, @Query() page: PageQueryDto): Promise<IdeaPageDto> {
+    const result = await this.ideas.mine(actor, page.limit, page.cursor);
+    return { items: result.items.map(IdeaDto.from), nextCursor: result.nextCursor };
+  }
+
+  @Get('me/invitations')
+  @ApiOkResponse({ type: InvitationListDto })
+  async invitations(@CurrentUser() actor: Principal): Promise<InvitationListDto> {
+    return { items: await this.teams.invitations(actor) };
+  }
+
+  @Get('ideas/:id')
+  @ApiOkResponse({ type: IdeaDto, description: 'Members, teachers of their classes (read-only) and organisers' })
+  @ApiProblems(400, 404)
+  async get(@CurrentUser() actor: Principal, @Param() { id }: IdParam): Promise<IdeaDto> {
+    return IdeaDto.from(await this.ideas.get(actor, id));
+  }
+
+  @Patch('ideas/:id')
+  @ApiOkResponse({ type: IdeaDto })
+  @ApiProblems(400, 404, 409)
+  async update(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: UpdateIdeaDto): Promise<IdeaDto> {
+    return IdeaDto.from(await this.ideas.update(actor, id, dto));
+  }
+
+  @Post('ideas/:id/members')
+  @ApiCreatedResponse({ type: IdeaDto, description: 'Invitation sent; the team now lists it as not accepted' })
+  @ApiProblems(400, 403, 404, 409)
+  async invite(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: InviteMemberDto): Promise<IdeaDto> {
+    return IdeaDto.from(await this.teams.invite(actor, id, dto));
+  }
+
+  @Post('ideas/:id/members/accept')
+  @HttpCode(200)
+  @ApiOkResponse({ type: IdeaDto })
+  @ApiProblems(403, 404, 409)
+  async accept(@CurrentUser() actor: Principal, @Param() { id }: IdParam): Promise<IdeaDto> {
+    return IdeaDto.from(await this.teams.accept(actor, id));
+  }
+
+  @Post('ideas/:id/members/decline')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiProblems(404)
+  async decline(@CurrentUser() actor: Principal, @Param() { id }: IdParam): Promise<void> {
+    await this.teams.decline(actor, id);
+  }
+
+  @Delete('ideas/:id/members/:userId')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Removed (owner), invitation withdrawn (owner), or left (self)' })
+  @ApiProblems(403, 404, 409)
+  async remove(@CurrentUser() actor: Principal, @Param() { id, userId }: MemberParams): Promise<void> {
+    await this.teams.remove(actor, id, userId);
+  }
+
+  @Post('ideas/:id/submit')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOkResponse({ type: IdeaDto, description: 'A new immutable version is taken' })
+  @ApiProblems(400, 403, 404, 409, 422)
+  async submit(@CurrentUser() actor: Principal, @Param() { id }: IdParam): Promise<IdeaDto> {
+    return IdeaDto.from(await this.submissions.submit(actor, id));
+  }
+
+  @Post('ideas/:id/withdraw')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOkResponse({ type: IdeaDto })
+  @ApiProblems(404, 409, 422)
+  async withdraw(@CurrentUser() actor: Principal, @Param() { id }: IdParam): Promise<IdeaDto> {
+    return IdeaDto.from(await this.submissions.withdraw(actor, id));
+  }
+
+  @Post('ideas/:id/report')
+  @ApiCreatedResponse({ type: CreatedDto })
+  @ApiProblems(400, 404)
+  report(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: ReasonDto): Promise<CreatedDto> {
+    return this.moderation.report(actor, id, dto.reason);
+  }
+
+  @Roles('organiser')
+  @Get('reports')
+  @ApiOkResponse({ type: ReportPageDto, description: 'Newest first' })
+  @ApiProblems(400)
+  async reports(@Query() page: PageQueryDto): Promise<ReportPageDto> {
+    const result = await this.moderation.reports(page.limit, page.cursor);
+    return { items: result.items.map(ReportDto.from), nextCursor: result.nextCursor };
+  }
+
+  @Roles('organiser')
+  @Post('ideas/:id/hide')
+  @HttpCode(200)
+  @ApiOkResponse({ type: IdeaDto })
+  @ApiProblems(400, 404, 409)
+  async hide(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: ReasonDto): Promise<IdeaDto> {
+    return IdeaDto.from(await this.moderation.setHidden(actor, id, true, dto.reason));
+  }
+
+  @Roles('organiser')
+  @Post('ideas/:id/unhide')
+  @HttpCode(200)
+  @ApiOkResponse({ type: IdeaDto })
+  @ApiProblems(400, 404, 409)
+  async unhide(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: ReasonDto): Promise<IdeaDto> {
+    return IdeaDto.from(await this.moderation.setHidden(actor, id, false, dto.reason));
+  }
+}

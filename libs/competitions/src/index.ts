@@ -1,0 +1,12 @@
+export * from './classrooms.js';
+export * from './competition.entity.js';
+export * from './competition-status.js';
+export * from './competitions.errors.js';
+export * from './competitions.service.js';
+export type { Actor, IdeaView } from './idea-access.js';
+export type { IdeaContent, IdeaOutcome, IdeaStatus } from './idea.entity.js';
+export * from './ideas.service.js';
+export * from './teams.service.js';
+export * from './submissions.service.js';
+export * from './moderation.service.js';
+export * from './competitions.module.js';

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService, Clock } from '@app/platform';
+import { PeopleDirectory, type PersonFacts } from '@app/identity';
+import { NotificationsService } from '@app/notifications';
+import { Classrooms } from './classrooms.js';
+import { Competition } from './competition.entity.js';
+import { CompetitionsError, ideaNotFound } from './competitions.errors.js';
+import { IdeaAccess, type Actor, type IdeaView } from './idea-access.js';
+import { Idea, IdeaMember } from './idea.entity.js';
+import { SubmissionSlots } from './submission-slots.js';
+
+export interface Invitation {
+  ideaId: string;
+  ideaTitle: string;
+  competitionId: string;
+  competitionTitle: string;
+  invitedBy: string;
+  invitedAt: Date;
+}
+
+const consentMissing = (who: PersonFacts) => who.ageBand === 'U13' && who.consentStatus !== 'granted';
+
+/** Team invitations, acceptance, leaving and removal (SPEC §2.1 mixed ages, §2.3 teams). */
+@Injectable()
+export class TeamsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: IdeaAccess,
+    private readonly people: PeopleDirectory,
+    private readonly classrooms: Classrooms,
+    private readonly slots: SubmissionSlots,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async invite(actor: Actor, ideaId: string, by: { username?: string; email?: string }): Promise<IdeaView> {
+    return this.dataSource.transaction(async (m) => {
+      const { idea, members, me } = await this.access.asMember(actor, ideaId, m);
+      if (me.role !== 'owner') throw new CompetitionsError('forbidden', 'OWNER_ONLY', 'Only the owner of the idea can invite.');
+      const competition = await this.access.competition(m, idea.competitionId);
+      this.access.assertBeforeDeadline(competition);
+      const inviteeId = await this.people.findId(by);
+      const invitee = inviteeId ? await this.people.fact(inviteeId) : undefined;
+      if (!invitee || !invitee.roles.includes('entrant'))
+        throw new CompetitionsError('not_found', 'ENTRANT_NOT_FOUND', 'No entrant has that username or email address.');
+      if (members.some((x) => x.userId === invitee.id))
+        throw new CompetitionsError('conflict', 'ALREADY_IN_TEAM', 'This person is already in the team or invited.');
+      this.assertRoom(competition, members.length + 1);
+      await this.assertAgesMix(invitee, members.map((x) => x.userId));
+      await m.getRepository(IdeaMember).insert({ ideaId, userId: invitee.id, role: 'member', accepted: false, invitedBy: actor.userId });
+      const [inviterName] = await this.people.displayNames([actor.userId]);
+      await this.notifications.notify(m, {
+        template: 'team-invitation',
+        userId: invitee.id,
+        email: invitee.email,
+        inApp: true,
+        data: { firstName: invitee.firstName, inviter: inviterName, ideaTitle: idea.title, competitionTitle: competition.title },
+      });
+      await this.audit.record({ action: 'team.invited', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId, data: { userId: invitee.id } }, m);
+      return this.access.view(idea, await this.access.members(ideaId, m));
+    });
+  }
+
+  async accept(actor: Actor, ideaId: string): Promise<IdeaView> {
+    return this.dataSource.transaction(async (m) => {
+      const { idea, members, invitation } = await this.pendingInvitation(m, actor, ideaId);
+      const competition = await this.access.competition(m, idea.competitionId);
+      this.access.assertBeforeDeadline(competition);
+      const me = (await this.people.fact(actor.userId))!;
+      if (consentMissing(me))
+        throw new CompetitionsError('forbidden', 'CONSENT_REQUIRED', 'A parent or guardian must give consent before you can join a team.');
+      this.assertRoom(competition, members.length);
+      await this.assertAgesMix(me, members.filter((x) => x.userId !== actor.userId).map((x) => x.userId));
+      if (idea.status === 'submitted') await this.slots.claim(m, idea, [actor.userId]);
+      invitation.accepted = true;
+      invitation.acceptedAt = this.clock.now();
+      await m.getRepository(IdeaMember).save(invitation);
+      await this.audit.record({ action: 'team.joined', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId }, m);
+      return this.access.view(idea, await this.access.members(ideaId, m));
+    });
+  }
+
+  async decline(actor: Actor, ideaId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const { invitation } = await this.pendingInvitation(m, actor, ideaId);
+      await m.getRepository(IdeaMember).delete({ ideaId, userId: invitation.userId });
+      await this.audit.record({ action: 'team.declined', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId }, m);
+    });
+  }
+
+  /** The owner removes a member or withdraws an invitation; a member may leave. */
+  async remove(actor: Actor, ideaId: string, userId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const { idea, members, me } = await this.access.asMember(actor, ideaId, m);
+      if (userId !== actor.userId && me.role !== 'owner')
+        throw new CompetitionsError('forbidden', 'OWNER_ONLY', 'Only the owner can remove someone else from the team.');
+      const target = members.find((x) => x.userId === userId);
+      if (!target) throw new CompetitionsError('not_found', 'MEMBER_NOT_FOUND', 'This person is not in the team.');
+      if (target.role === 'owner') throw new CompetitionsError('conflict', 'OWNER_CANNOT_LEAVE', 'The owner cannot leave their own idea.');
+      this.access.assertBeforeDeadline(await this.access.competition(m, idea.competitionId));
+      await m.getRepository(IdeaMember).delete({ ideaId, userId });
+      await this.slots.release(m, idea, [userId]);
+      await this.audit.record({ action: userId === actor.userId ? 'team.left' : 'team.removed', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId, data: { userId } }, m);
+    });
+  }
+
+  async invitations(actor: Actor): Promise<Invitation[]> {
+    const rows: { idea_id: string; idea_title: string; competition_id: string; competition_title: string; invited_by: string; invited_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT i.id AS idea_id, i.title AS idea_title, c.id AS competition_id, c.title AS competition_title, m.invited_by, m.invited_at
+           FROM idea_member m JOIN idea i ON i.id = m.idea_id JOIN competition c ON c.id = i.competition_id
+          WHERE m.user_id = $1 AND NOT m.accepted ORDER BY m.invited_at DESC`,
+        [actor.userId],
+      );
+    const names = await this.people.displayNames(rows.map((r) => r.invited_by));
+    return rows.map((r, i) => ({
+      ideaId: r.idea_id,
+      ideaTitle: r.idea_title,
+      competitionId: r.competition_id,
+      competitionTitle: r.competition_title,
+      invitedBy: names[i],
+      invitedAt: r.invited_at,
+    }));
+  }
+
+  private async pendingInvitation(m: EntityManager, actor: Actor, ideaId: string) {
+    const idea = await m.getRepository(Idea).createQueryBuilder('i').setLock('pessimistic_write').where('i.id = :ideaId', { ideaId }).getOne();
+    const members = idea ? await this.access.members(ideaId, m) : [];
+    const invitation = members.find((x) => x.userId === actor.userId && !x.accepted);
+    if (!idea || !invitation) throw ideaNotFound();
+    return { idea, members, invitation };
+  }
+
+  /** Owner + accepted + pending never exceed maxTeamSize. */
+  private assertRoom(competition: Competition, teamSize: number): void {
+    if (teamSize > competition.maxTeamSize)
+      throw new CompetitionsError('conflict', 'TEAM_FULL', `A team has at most ${competition.maxTeamSize} people, invitations included.`);
+  }
+
+  /** An adult and an under-18 may share a team only if they share a class (SPEC §2.1). */
+  private async assertAgesMix(person: PersonFacts, others: string[]): Promise<void> {
+    const facts = await this.people.facts(others);
+    for (const other of facts.values()) {
+      const mixed = (person.ageBand === '18+') !== (other.ageBand === '18+');
+      if (mixed && !(await this.classrooms.shareAClass(person.id, other.id)))
+        throw new CompetitionsError('forbidden', 'MIXED_AGE_TEAM', 'Adults and under-18s can only team up with classmates.');
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { Clock, londonDate } from '@app/platform';
+import { ageBand, displayNames, effectiveConsent, type AgeBand, type ConsentStatus, type Region, type Role } from './people.js';
+import { User } from './user.entity.js';
+
+/** What other areas may know about a person to apply their rules (never passwords or tokens). */
+export interface PersonFacts {
+  id: string;
+  firstName: string;
+  lastName: string;
+  roles: Role[];
+  dateOfBirth: string | null;
+  ageBand: AgeBand;
+  region: Region | null;
+  consentStatus: ConsentStatus;
+  email: string | null;
+  /** Verified email, or no email but created from a roster or with parental consent (SPEC §2.3). */
+  emailVerified: boolean;
+  profileVisibility: 'private' | 'public';
+  erased: boolean;
+}
+
+/** Read-only look-ups of people for the other areas. */
+@Injectable()
+export class PeopleDirectory {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async facts(ids: string[]): Promise<Map<string, PersonFacts>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const today = londonDate(this.clock.now());
+    const users = await this.dataSource.getRepository(User).findBy({ id: In(unique) });
+    return new Map(
+      users.map((u) => {
+        const consentStatus = effectiveConsent(u.consentStatus, u.dateOfBirth, today);
+        const emailVerified = u.email ? Boolean(u.emailVerifiedAt) : u.origin === 'roster' || consentStatus === 'granted';
+        return [
+          u.id,
+          {
+            id: u.id,
+            firstName: u.firstName,
+            lastName: u.lastName,
+            roles: u.roles,
+            dateOfBirth: u.dateOfBirth,
+            ageBand: ageBand(u.dateOfBirth, today),
+            region: u.region,
+            consentStatus,
+            email: u.email,
+            emailVerified,
+            profileVisibility: u.profileVisibility,
+            erased: Boolean(u.erasedAt),
+          },
+        ];
+      }),
+    );
+  }
+
+  async fact(id: string): Promise<PersonFacts | undefined> {
+    return (await this.facts([id])).get(id);
+  }
+
+  /** Display names for one list, disambiguated within it, in the order of `ids`. */
+  async displayNames(ids: string[]): Promise<string[]> {
+    const facts = await this.facts(ids);
+    return displayNames(ids.map((id) => facts.get(id) ?? { firstName: 'Former', lastName: 'entrant' }));
+  }
+
+  /** An active account by exact username or email, for invitations. */
+  async findId(by: { username?: string; email?: string }): Promise<string | null> {
+    const where = by.email ? { email: by.email.trim().toLowerCase() } : { username: (by.username ?? '').trim().toLowerCase() };
+    const user = await this.dataSource.getRepository(User).findOne({ where, select: { id: true, erasedAt: true } });
+    return user && !user.erasedAt ? user.id : null;
+  }
+}

@@ -1,0 +1,298 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { COMPLETE_IDEA, aClass, aCompetition, aSignedInEntrant, aTeacher, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, register, session } from './support/builders.js';
+
+let t: TestApp;
+let org: Awaited<ReturnType<typeof anOrganiser>>;
+let comp: Awaited<ReturnType<typeof aCompetition>>;
+beforeAll(async () => {
+  t = await startTestApp();
+  org = await anOrganiser(t);
+  comp = await aCompetition(t, org);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('drafts', () => {
+  it('a draft needs only a title; submitting lists every missing field', async () => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await t.http().post(`/api/v1/competitions/${comp.id}/ideas`).set(owner.auth).send({ title: 'Just a title' }).expect(201);
+    expect(idea.body).toMatchObject({ status: 'draft', version: 0, hidden: false, outcome: null, hasUnsubmittedChanges: false, links: [] });
+    expect(idea.body.members).toEqual([{ userId: owner.id, displayName: 'Amira K.', role: 'owner', accepted: true }]);
+    const res = await t.http().post(`/api/v1/ideas/${idea.body.id}/submit`).set(owner.auth).expect(400);
+    expect(res.body.code).toBe('IDEA_INCOMPLETE');
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['audience', 'category', 'problem', 'solution', 'summary']);
+  });
+
+  it('refuses a 10 KB title, non-https links, too many links and an unknown category (400, nothing saved)', async () => {
+    const owner = await aSignedInEntrant(t);
+    const res = await t.http()
+      .post(`/api/v1/competitions/${comp.id}/ideas`)
+      .set(owner.auth)
+      .send({ title: 'x'.repeat(10_000), links: ['http://insecure.example', 'https://a.example', 'https://b.example', 'https://c.example', 'https://d.example', 'https://e.example'] })
+      .expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['title', 'links']));
+    const cat = await t.http().post(`/api/v1/competitions/${comp.id}/ideas`).set(owner.auth).send({ title: 'Ok', category: 'sport' }).expect(400);
+    expect(cat.body.errors[0].field).toBe('category');
+    expect((await t.http().get('/api/v1/me/ideas').set(owner.auth)).body.items).toEqual([]);
+  });
+
+  it('only entrants create ideas, and only in published competitions', async () => {
+    const teacher = await aTeacher(t);
+    await t.http().post(`/api/v1/competitions/${comp.id}/ideas`).set((await session(t, teacher)).auth).send({ title: 'x' }).expect(403);
+    const draft = await t.http().post('/api/v1/competitions').set(org.auth).send({
+      title: 'Unpublished', slug: `unpublished-${Date.now()}`, minAge: 11, maxAge: 25,
+      opensAt: new Date().toISOString(), closesAt: new Date(Date.now() + 86400_000).toISOString(), categories: ['a'],
+    });
+    const owner = await aSignedInEntrant(t);
+    await t.http().post(`/api/v1/competitions/${draft.body.id}/ideas`).set(owner.auth).send({ title: 'x' }).expect(404);
+  });
+
+  it('is visible to its members and organisers; anyone else gets 404 for reading and editing', async () => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const stranger = await aSignedInEntrant(t);
+    await t.http().get(`/api/v1/ideas/${idea.id}`).set(stranger.auth).expect(404);
+    await t.http().patch(`/api/v1/ideas/${idea.id}`).set(stranger.auth).send({ title: 'Mine now' }).expect(404);
+    await t.http().get(`/api/v1/ideas/${idea.id}`).set(org.auth).expect(200);
+    const edited = await t.http().patch(`/api/v1/ideas/${idea.id}`).set(owner.auth).send({ title: 'Bus buddy 2' }).expect(200);
+    expect(edited.body.title).toBe('Bus buddy 2');
+    const mine = await t.http().get('/api/v1/me/ideas').set(owner.auth).expect(200);
+    expect(mine.body.items.map((i: { id: string }) => i.id)).toEqual([idea.id]);
+  });
+});
+
+describe('submitting', () => {
+  it('takes a new immutable version at each submit and emails a receipt to every member', async () => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const v1 = await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(200);
+    expect(v1.body).toMatchObject({ status: 'submitted', version: 1, hasUnsubmittedChanges: false });
+    expect(v1.body.submittedAt).toEqual(expect.any(String));
+    await t.mail.waitFor(owner.email!, (m) => m.subject.startsWith('Received'));
+
+    const edited = await t.http().patch(`/api/v1/ideas/${idea.id}`).set(owner.auth).send({ summary: 'Sharper summary.' }).expect(200);
+    expect(edited.body.hasUnsubmittedChanges).toBe(true);
+    const v2 = await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(200);
+    expect(v2.body).toMatchObject({ version: 2, hasUnsubmittedChanges: false });
+    const versions = await t.db.query(`SELECT version, content->>'summary' AS summary, content_hash FROM idea_version WHERE idea_id = $1 ORDER BY version`, [idea.id]);
+    expect(versions.map((v: { summary: string }) => v.summary)).toEqual([COMPLETE_IDEA.summary, 'Sharper summary.']);
+    expect(versions[0].content_hash).not.toBe(versions[1].content_hash);
+  });
+
+  it('refuses submitting one second after closesAt (409) and any change after the deadline', async () => {
+    const c = await aCompetition(t, org, { closesAt: new Date(Date.now() + 10 * 60_000).toISOString() }); // within the access token's life
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, c.id);
+    t.clock.set(new Date(new Date(c.closesAt).getTime() + 1000));
+    try {
+      expect((await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(409)).body.code).toBe('COMPETITION_NOT_OPEN');
+      expect((await t.http().patch(`/api/v1/ideas/${idea.id}`).set(owner.auth).send({ title: 'Late' }).expect(409)).body.code).toBe('DEADLINE_PASSED');
+      await t.http().post(`/api/v1/ideas/${idea.id}/withdraw`).set(owner.auth).expect(409);
+    } finally {
+      t.clock.reset();
+    }
+  });
+
+  it('an under-13 without consent cannot submit: 403 with a code naming consent', async () => {
+    const child = await register(t, { email: undefined, dateOfBirth: bornYearsAgo(12), parentEmail: 'parent-of-child@example.com' });
+    const auth = (await session(t, child)).auth;
+    const idea = await anIdea(t, { auth }, comp.id);
+    const res = await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(auth).expect(403);
+    expect(res.body.code).toBe('CONSENT_REQUIRED');
+    expect(res.body.errors.map((e: { message: string }) => e.message).join(' ')).toMatch(/consent/);
+  });
+
+  it('an unverified email or an age outside the competition is listed (403)', async () => {
+    const adultsOnly = await aCompetition(t, org, { minAge: 11, maxAge: 16 });
+    const unverified = await register(t, { dateOfBirth: bornYearsAgo(20) });
+    const auth = (await session(t, unverified)).auth;
+    const idea = await anIdea(t, { auth }, adultsOnly.id);
+    const res = await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(auth).expect(403);
+    expect(res.body.code).toBe('REQUIREMENTS_NOT_MET');
+    expect(res.body.errors).toHaveLength(2);
+  });
+
+  it('an entrant is in at most one submitted idea per competition (409); withdrawing frees them', async () => {
+    const a = await aSignedInEntrant(t);
+    const first = await anIdea(t, a, comp.id);
+    const second = await anIdea(t, a, comp.id, { title: 'Another' });
+    await t.http().post(`/api/v1/ideas/${first.id}/submit`).set(a.auth).expect(200);
+    expect((await t.http().post(`/api/v1/ideas/${second.id}/submit`).set(a.auth).expect(409)).body.code).toBe('ALREADY_IN_SUBMITTED_IDEA');
+    const withdrawn = await t.http().post(`/api/v1/ideas/${first.id}/withdraw`).set(a.auth).expect(200);
+    expect(withdrawn.body.status).toBe('withdrawn');
+    await t.http().post(`/api/v1/ideas/${second.id}/submit`).set(a.auth).expect(200);
+  });
+});
+
+describe('Idempotency-Key on submit', () => {
+  it('replays the first answer for a repeat, with exactly one version per key, even when sent at once', async () => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const send = () => t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).set('Idempotency-Key', 'submit-once-1');
+    const [a, b] = await Promise.all([send(), send()]);
+    expect([a.status, b.status].sort()).toEqual(expect.arrayContaining([200]));
+    for (const r of [a, b]) expect([200, 409]).toContain(r.status);
+    const replay = await send().expect(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.version).toBe(1);
+    const [{ count }] = await t.db.query(`SELECT count(*)::int AS count FROM idea_version WHERE idea_id = $1`, [idea.id]);
+    expect(count).toBe(1);
+  });
+
+  it('different keys at once give one version each, in order', async () => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const results = await Promise.all(['k-a', 'k-b'].map((k) => t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).set('Idempotency-Key', k)));
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    expect(results.map((r) => r.body.version).sort()).toEqual([1, 2]);
+  });
+
+  it('replays errors too, and refuses the key on another idea with 422', async () => {
+    const owner = await aSignedInEntrant(t);
+    const incomplete = await anIdea(t, owner, comp.id, { summary: '' });
+    const first = await t.http().post(`/api/v1/ideas/${incomplete.id}/submit`).set(owner.auth).set('Idempotency-Key', 'err-1').expect(400);
+    await t.http().patch(`/api/v1/ideas/${incomplete.id}`).set(owner.auth).send({ summary: 'Now complete.' }).expect(200);
+    const again = await t.http().post(`/api/v1/ideas/${incomplete.id}/submit`).set(owner.auth).set('Idempotency-Key', 'err-1').expect(400);
+    expect(again.body).toEqual(first.body);
+    const other = await anIdea(t, owner, comp.id, { title: 'Other' });
+    expect((await t.http().post(`/api/v1/ideas/${other.id}/submit`).set(owner.auth).set('Idempotency-Key', 'err-1').expect(422)).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // another user may use the same key for themselves
+    const someoneElse = await aSignedInEntrant(t);
+    const theirs = await anIdea(t, someoneElse, comp.id);
+    await t.http().post(`/api/v1/ideas/${theirs.id}/submit`).set(someoneElse.auth).set('Idempotency-Key', 'err-1').expect(200);
+  });
+});
+
+describe('teams', () => {
+  it('invites by username, lists the invitation, accepts; the invitee is told by email', async () => {
+    const owner = await aSignedInEntrant(t);
+    const friend = await aSignedInEntrant(t, { firstName: 'Ben', lastName: 'Ode' });
+    const idea = await anIdea(t, owner, comp.id);
+    const invited = await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: friend.username }).expect(201);
+    expect(invited.body.members).toContainEqual({ userId: friend.id, displayName: 'Ben O.', role: 'member', accepted: false });
+    await t.mail.waitFor(friend.email!, (m) => /invited you/.test(m.subject));
+    const inv = await t.http().get('/api/v1/me/invitations').set(friend.auth).expect(200);
+    expect(inv.body.items).toEqual([expect.objectContaining({ ideaId: idea.id, ideaTitle: 'Bus buddy', invitedBy: 'Amira K.' })]);
+    await t.http().get(`/api/v1/ideas/${idea.id}`).set(friend.auth).expect(404); // not a member yet
+    const accepted = await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(friend.auth).expect(200);
+    expect(accepted.body.members.find((m: { userId: string }) => m.userId === friend.id).accepted).toBe(true);
+    await t.http().patch(`/api/v1/ideas/${idea.id}`).set(friend.auth).send({ solution: 'Edited by a teammate.' }).expect(200);
+    const submitted = await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(friend.auth).expect(200);
+    expect(submitted.body.version).toBe(1);
+    await t.mail.waitFor(owner.email!, (m) => m.subject.startsWith('Received'));
+    await t.mail.waitFor(friend.email!, (m) => m.subject.startsWith('Received'));
+  });
+
+  it('counts pending invitations toward maxTeamSize: a 5th member when the maximum is 4 → 409', async () => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    for (let i = 0; i < 3; i++) {
+      const m = await aSignedInEntrant(t);
+      await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ email: m.email }).expect(201);
+    }
+    const fifth = await aSignedInEntrant(t);
+    expect((await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: fifth.username }).expect(409)).body.code).toBe('TEAM_FULL');
+  });
+
+  it('a 25-year-old inviting a 14-year-old from another class → 403', async () => {
+    const adult = await aSignedInEntrant(t, { dateOfBirth: bornYearsAgo(25) });
+    const teen = await aSignedInEntrant(t, { dateOfBirth: bornYearsAgo(14) });
+    const idea = await anIdea(t, adult, comp.id);
+    expect((await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(adult.auth).send({ username: teen.username }).expect(403)).body.code).toBe('MIXED_AGE_TEAM');
+  });
+
+  it('only the owner invites; unknown people → 404; duplicates → 409; members leave, the owner cannot', async () => {
+    const owner = await aSignedInEntrant(t);
+    const member = await aSignedInEntrant(t);
+    const other = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: 'nobody.x999' }).expect(404);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: member.username }).expect(201);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: member.username }).expect(409);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(member.auth).expect(200);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(member.auth).send({ username: other.username }).expect(403);
+    await t.http().delete(`/api/v1/ideas/${idea.id}/members/${owner.id}`).set(owner.auth).expect(409);
+    await t.http().delete(`/api/v1/ideas/${idea.id}/members/${owner.id}`).set(member.auth).expect(403);
+    await t.http().delete(`/api/v1/ideas/${idea.id}/members/${member.id}`).set(member.auth).expect(204);
+    await t.http().get(`/api/v1/ideas/${idea.id}`).set(member.auth).expect(404);
+  });
+
+  it('declining removes the invitation; accepting needs one', async () => {
+    const owner = await aSignedInEntrant(t);
+    const friend = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: friend.username }).expect(201);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/decline`).set(friend.auth).expect(204);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(friend.auth).expect(404);
+    expect((await t.http().get(`/api/v1/ideas/${idea.id}`).set(owner.auth)).body.members).toHaveLength(1);
+  });
+
+  it('joining a submitted idea is refused when the invitee already has a submitted idea (409)', async () => {
+    const owner = await aSignedInEntrant(t);
+    const friend = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const theirs = await anIdea(t, friend, comp.id);
+    await t.http().post(`/api/v1/ideas/${theirs.id}/submit`).set(friend.auth).expect(200);
+    await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(200);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: friend.username }).expect(201);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(friend.auth).expect(409);
+  });
+});
+
+describe('moderation', () => {
+  it('a member reports; an organiser sees it, hides the idea (team told, submit refused) and unhides it; all audited', async () => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const stranger = await aSignedInEntrant(t);
+    await t.http().post(`/api/v1/ideas/${idea.id}/report`).set(stranger.auth).send({ reason: 'Looks copied' }).expect(404);
+    const report = await t.http().post(`/api/v1/ideas/${idea.id}/report`).set(owner.auth).send({ reason: 'Testing the report button' }).expect(201);
+    await t.http().get('/api/v1/reports').set(owner.auth).expect(403);
+    const reports = await t.http().get('/api/v1/reports').set(org.auth).expect(200);
+    expect(reports.body.items[0]).toMatchObject({ id: report.body.id, ideaId: idea.id, reason: 'Testing the report button', ideaHidden: false });
+
+    await t.http().post(`/api/v1/ideas/${idea.id}/hide`).set(owner.auth).send({ reason: 'nope' }).expect(403);
+    const hidden = await t.http().post(`/api/v1/ideas/${idea.id}/hide`).set(org.auth).send({ reason: 'Contains personal details' }).expect(200);
+    expect(hidden.body.hidden).toBe(true);
+    await t.mail.waitFor(owner.email!, (m) => /hidden/.test(m.subject));
+    expect((await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(409)).body.code).toBe('IDEA_HIDDEN');
+    await t.http().post(`/api/v1/ideas/${idea.id}/hide`).set(org.auth).send({ reason: 'again' }).expect(409);
+    await t.http().post(`/api/v1/ideas/${idea.id}/unhide`).set(org.auth).send({ reason: 'Details removed' }).expect(200);
+    await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(200);
+    const audit = await t.http().get(`/api/v1/audit?subjectId=${idea.id}`).set(org.auth).expect(200);
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['idea.hidden', 'idea.unhidden', 'idea.reported', 'idea.submitted']));
+  });
+});
+
+describe('classes and ideas', () => {
+  it('a verified teacher reads their students\' ideas (read-only), sees the counts in the class view; another teacher gets 404', async () => {
+    const teacher = await aVerifiedTeacher(t, { organiser: org });
+    const klass = await aClass(t, teacher);
+    const pupil = await aSignedInEntrant(t);
+    await t.http().post('/api/v1/classes/join').set(pupil.auth).send({ code: klass.joinCode }).expect(200);
+    const idea = await anIdea(t, pupil, comp.id);
+    await anIdea(t, pupil, comp.id, { title: 'Second draft' });
+    await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(pupil.auth).expect(200);
+
+    const seen = await t.http().get(`/api/v1/ideas/${idea.id}`).set(teacher.auth).expect(200);
+    expect(seen.body.title).toBe('Bus buddy');
+    expect((await t.http().patch(`/api/v1/ideas/${idea.id}`).set(teacher.auth).send({ title: 'Teacher edit' }).expect(403)).body.code).toBe('READ_ONLY');
+    const view = await t.http().get(`/api/v1/classes/${klass.id}`).set(teacher.auth).expect(200);
+    expect(view.body.students.find((s: { userId: string }) => s.userId === pupil.id).ideas).toEqual({ draft: 1, submitted: 1 });
+
+    const otherTeacher = await aVerifiedTeacher(t, { organiser: org });
+    await t.http().get(`/api/v1/ideas/${idea.id}`).set(otherTeacher.auth).expect(404);
+  });
+
+  it('an adult and an under-18 of the same class may team up', async () => {
+    const teacher = await aVerifiedTeacher(t, { organiser: org });
+    const klass = await aClass(t, teacher, { name: 'Sixth form' });
+    const adult = await aSignedInEntrant(t, { dateOfBirth: bornYearsAgo(18) });
+    const teen = await aSignedInEntrant(t, { dateOfBirth: bornYearsAgo(16) });
+    for (const u of [adult, teen]) await t.http().post('/api/v1/classes/join').set(u.auth).send({ code: klass.joinCode }).expect(200);
+    const idea = await anIdea(t, adult, comp.id);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(adult.auth).send({ username: teen.username }).expect(201);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(teen.auth).expect(200);
+  });
+});
