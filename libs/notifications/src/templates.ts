@@ -90,7 +90,9 @@ export const TEMPLATES = {
       d.granted
         ? `Thank you: ${d.childName} can now take part fully in Young Ideas.`
         : `${d.childName} will not be able to submit ideas, join a team or appear in any public list.`,
-      'Reply to this email if this was not you or if you change your mind.',
+      d.granted
+        ? 'If you did not make this decision, or you change your mind, tell your child’s school or the Young Ideas organisers.'
+        : 'If you change your mind, your child can send you a new link from their account.',
     ]),
   'consent-outcome': (d) =>
     compose(d.granted ? 'You are all set to take part' : 'Your parent or guardian said no', [

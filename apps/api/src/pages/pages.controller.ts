@@ -64,7 +64,7 @@ export class PagesController {
               `${preview.displayName} (age band ${preview.ageBand}) has a Young Ideas account. Because they are under 13, they need your consent before they can submit an idea, join a team or appear in any public list.`,
               'What we hold about them, and why:',
               ...preview.processing.map((p) => `${p.data}: ${p.purpose}`),
-              'You can refuse now, or grant consent now and withdraw it later by replying to any of our emails.',
+              'If you refuse, they can still sign in and write drafts, and can send you a new link if you change your mind.',
             ]
           : ['This link is not valid: it may have been used already or have expired. Your child can ask for a new one from their account.'],
         action: '/api/v1/consent/{token}',
