@@ -10,6 +10,7 @@ import { CompetitionsController } from './competitions/competitions.controller.j
 import { IdeasController } from './ideas/ideas.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { ClassRelations, SchoolsModule } from '@app/schools';
+import { AdminController } from './admin/admin.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { ClassAccessGuard } from './classes/class-access.guard.js';
@@ -51,6 +52,7 @@ export class ApiModule {
         MeController,
         OrganisersController,
         AuditController,
+        AdminController,
         PagesController,
         CompetitionsController,
         IdeasController,

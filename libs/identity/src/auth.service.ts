@@ -30,6 +30,8 @@ const MAX_FAILURES_PER_IP = 100;
 const RESET_TTL_MS = 3600_000;
 const RESETS_PER_HOUR = 3;
 export const RESET_PASSWORD = 'reset_password';
+const OPERATOR_TOKEN_TTL_S = 3600;
+const OPERATOR_AUDIENCE = 'young-ideas:operator';
 
 export interface TokenPair {
   accessToken: string;
@@ -177,6 +179,32 @@ export class AuthService {
       await this.dataSource.query(`UPDATE users SET last_active_at = $2 WHERE id = $1`, [claims.sub, now]);
     }
     return { userId: claims.sub, sessionId: claims.sid, roles: row.roles, mustChangePassword: row.must_change_password };
+  }
+
+  /**
+   * A short-lived token for the operator surfaces outside the API (Bull Board), carried in an
+   * HttpOnly cookie; it names the session, so logging out ends it too.
+   */
+  async issueOperatorToken(principal: Principal): Promise<{ token: string; maxAgeSeconds: number }> {
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
+    const claims = { sub: principal.userId, sid: principal.sessionId, iat, exp: iat + OPERATOR_TOKEN_TTL_S, aud: OPERATOR_AUDIENCE };
+    return { token: await this.jwt.signAsync(claims, { secret: await this.jwtSecret(), algorithm: 'HS256' }), maxAgeSeconds: OPERATOR_TOKEN_TTL_S };
+  }
+
+  /** The organiser an operator token belongs to, while its session is live. */
+  async verifyOperatorToken(token: string): Promise<Principal | null> {
+    try {
+      const claims = await this.jwt.verifyAsync<AccessClaims & { aud: string }>(token, {
+        secret: await this.jwtSecret(),
+        algorithms: ['HS256'],
+        audience: OPERATOR_AUDIENCE,
+        ignoreExpiration: true, // checked against the Clock by authenticate()
+      });
+      const principal = await this.authenticate(claims);
+      return principal?.roles.includes('organiser') ? principal : null;
+    } catch {
+      return null;
+    }
   }
 
   async logout(principal: Principal): Promise<void> {
