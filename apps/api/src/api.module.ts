@@ -28,6 +28,7 @@ import { HealthController, RedisHealthIndicator } from './health/health.controll
 import { MeController } from './me/me.controller.js';
 import { MeService } from './me/me.service.js';
 import { OrganisersController } from './organisers/organisers.controller.js';
+import { UsersController } from './organisers/users.controller.js';
 import { PagesController } from './pages/pages.controller.js';
 import { SchoolsController } from './schools/schools.controller.js';
 
@@ -51,6 +52,7 @@ export class ApiModule {
         AuthController,
         MeController,
         OrganisersController,
+        UsersController,
         AuditController,
         AdminController,
         PagesController,
