@@ -5,11 +5,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, PlatformModule } from '@app/platform';
 import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
-import { Classrooms, CompetitionsModule } from '@app/competitions';
+import { CompetitionsModule } from '@app/competitions';
 import { CompetitionsController } from './competitions/competitions.controller.js';
 import { IdeasController } from './ideas/ideas.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
-import { ClassRelations, SchoolsModule } from '@app/schools';
+import { SchoolsModule } from '@app/schools';
 import { AdminController } from './admin/admin.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
@@ -44,7 +44,7 @@ export class ApiModule {
         TerminusModule,
         IdentityModule,
         NotificationsModule,
-        CompetitionsModule.forRoot({ provide: Classrooms, useExisting: ClassRelations }, [SchoolsModule]),
+        CompetitionsModule,
         SchoolsModule,
       ],
       controllers: [

@@ -1,7 +1,9 @@
-import { type DynamicModule, type ModuleMetadata, Module, type Provider } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
+import { ClassRelations, SchoolsModule } from '@app/schools';
+import { Classrooms } from './classrooms.js';
 import { Competition } from './competition.entity.js';
 import { CompetitionsService } from './competitions.service.js';
 import { IdeaAccess } from './idea-access.js';
@@ -16,18 +18,10 @@ export const competitionsEntities = [Competition, Idea, IdeaMember, IdeaVersion,
 
 const services = [CompetitionsService, IdeasService, TeamsService, SubmissionsService, ModerationService];
 
-/**
- * Competitions, ideas, teams and submissions. The application says who answers `Classrooms` (the
- * schools area) and imports what that needs.
- */
-@Module({})
-export class CompetitionsModule {
-  static forRoot(classrooms: Provider, imports: NonNullable<ModuleMetadata['imports']> = []): DynamicModule {
-    return {
-      module: CompetitionsModule,
-      imports: [TypeOrmModule.forFeature(competitionsEntities), IdentityModule, NotificationsModule, ...imports],
-      providers: [...services, IdeaAccess, SubmissionSlots, classrooms],
-      exports: services,
-    };
-  }
-}
+/** Competitions, ideas, teams and submissions; class relationships are answered by schools. */
+@Module({
+  imports: [TypeOrmModule.forFeature(competitionsEntities), IdentityModule, NotificationsModule, SchoolsModule],
+  providers: [...services, IdeaAccess, SubmissionSlots, { provide: Classrooms, useExisting: ClassRelations }],
+  exports: services,
+})
+export class CompetitionsModule {}
