@@ -224,6 +224,7 @@ export class AuthService {
       const { token } = await this.tokens.issue(manager, RESET_PASSWORD, { subjectId: user.id, ttlMs: RESET_TTL_MS });
       await this.notifications.notify(manager, {
         template: 'password-reset',
+        userId: user.id,
         email: to,
         token,
         data: { firstName: user.firstName, forChild: !user.email },
