@@ -6,6 +6,7 @@ import { AppConfig, PlatformModule } from '@app/platform';
 import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
 import { CompetitionsModule } from '@app/competitions';
+import { PrivacyModule } from '@app/privacy';
 import { CompetitionsController } from './competitions/competitions.controller.js';
 import { IdeasController } from './ideas/ideas.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
@@ -45,6 +46,7 @@ export class ApiModule {
         IdentityModule,
         NotificationsModule,
         CompetitionsModule,
+        PrivacyModule,
         SchoolsModule,
       ],
       controllers: [

@@ -5,6 +5,7 @@ import { NotificationsModule } from '@app/notifications';
 import { ClassRelations, SchoolsModule } from '@app/schools';
 import { Classrooms } from './classrooms.js';
 import { Competition } from './competition.entity.js';
+import { CompetitionsPersonalData } from './competitions-personal-data.js';
 import { CompetitionsService } from './competitions.service.js';
 import { IdeaAccess } from './idea-access.js';
 import { Idea, IdeaMember, IdeaReport, IdeaVersion, SubmissionSlot } from './idea.entity.js';
@@ -16,7 +17,7 @@ import { TeamsService } from './teams.service.js';
 
 export const competitionsEntities = [Competition, Idea, IdeaMember, IdeaVersion, SubmissionSlot, IdeaReport];
 
-const services = [CompetitionsService, IdeasService, TeamsService, SubmissionsService, ModerationService];
+const services = [CompetitionsService, IdeasService, TeamsService, SubmissionsService, ModerationService, CompetitionsPersonalData];
 
 /** Competitions, ideas, teams and submissions; class relationships are answered by schools. */
 @Module({

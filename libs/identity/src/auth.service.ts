@@ -31,6 +31,8 @@ const RESET_TTL_MS = 3600_000;
 const RESETS_PER_HOUR = 3;
 export const RESET_PASSWORD = 'reset_password';
 const OPERATOR_TOKEN_TTL_S = 3600;
+/** Activity restarts the 3-year retention clock and cancels any warning stage. */
+const MARK_ACTIVE = `UPDATE users SET last_active_at = $2, retention_stage = 0, retention_warned_at = NULL WHERE id = $1`;
 const OPERATOR_AUDIENCE = 'young-ideas:operator';
 
 export interface TokenPair {
@@ -137,7 +139,7 @@ export class AuthService {
       const session = await manager.getRepository(Session).save(
         manager.getRepository(Session).create({ userId: user.id, expiresAt: new Date(now.getTime() + SESSION_MAX_MS) }),
       );
-      await manager.query(`UPDATE users SET last_active_at = $2 WHERE id = $1`, [user.id, now]);
+      await manager.query(MARK_ACTIVE, [user.id, now]);
       await this.audit.record({ action: 'auth.login', actorId: user.id, subjectType: 'session', subjectId: session.id }, manager);
       return this.issuePair(manager, session, user.mustChangePassword);
     });
@@ -176,7 +178,7 @@ export class AuthService {
     );
     if (!row) return null;
     if (now.getTime() - new Date(row.last_active_at).getTime() > 3600_000) {
-      await this.dataSource.query(`UPDATE users SET last_active_at = $2 WHERE id = $1`, [claims.sub, now]);
+      await this.dataSource.query(MARK_ACTIVE, [claims.sub, now]);
     }
     return { userId: claims.sub, sessionId: claims.sid, roles: row.roles, mustChangePassword: row.must_change_password };
   }

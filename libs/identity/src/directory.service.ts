@@ -5,6 +5,8 @@ import { Clock, decodeCursor, londonDate, toPage, type Page } from '@app/platfor
 import { ageBand, displayNames, effectiveConsent, type AgeBand, type ConsentStatus, type Region, type Role } from './people.js';
 import { User } from './user.entity.js';
 
+export const FORMER_ENTRANT = 'Former entrant';
+
 /** What other areas may know about a person to apply their rules (never passwords or tokens). */
 export interface PersonFacts {
   id: string;
@@ -67,7 +69,9 @@ export class PeopleDirectory {
   /** Display names for one list, disambiguated within it, in the order of `ids`. */
   async displayNames(ids: string[]): Promise<string[]> {
     const facts = await this.facts(ids);
-    return displayNames(ids.map((id) => facts.get(id) ?? { firstName: 'Former', lastName: 'entrant' }));
+    const names = displayNames(ids.map((id) => facts.get(id) ?? { firstName: '', lastName: '' }));
+    // An erased account is shown as "Former entrant" wherever it left a public trace (SPEC §2.1).
+    return ids.map((id, i) => (!facts.get(id) || facts.get(id)!.erased ? FORMER_ENTRANT : names[i]));
   }
 
   /**
