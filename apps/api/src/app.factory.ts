@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppConfig, AppLogger, requestLogging } from '@app/platform';
+import { mountBullBoard } from './admin/bull-board.js';
 import { ApiModule } from './api.module.js';
 import { problemMiddleware } from './common/problem-details.filter.js';
 import { problem } from './common/problem.js';
@@ -22,6 +23,7 @@ const OUTSIDE_PREFIX = [
   { path: 'verify-email', method: RequestMethod.GET },
   { path: 'reset-password', method: RequestMethod.GET },
   { path: 'consent', method: RequestMethod.GET },
+  { path: 'admin/session', method: RequestMethod.ALL },
 ];
 
 function writeRawProblem(socket: Socket, status: number, code: string, detail: string, reason: string): void {
@@ -70,6 +72,7 @@ export function configureApiApp(app: NestExpressApplication, config: AppConfig):
   app.use(problemMiddleware);
 
   app.setGlobalPrefix(API_PREFIX, { exclude: OUTSIDE_PREFIX });
+  mountBullBoard(app);
   setUpOpenApi(app, config);
 
   const server = app.getHttpServer() as Server;

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, PlatformModule } from '@app/platform';
 import { NotificationsModule } from '@app/notifications';
+import { PrivacyModule } from '@app/privacy';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor.js';
 import { DeliverNotificationProcessor } from './notifications/deliver-notification.processor.js';
 import { OutboxRelayRunner } from './outbox/outbox-relay.runner.js';
@@ -11,7 +12,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig = AppConfig.load()): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot(config), NotificationsModule],
+      imports: [PlatformModule.forRoot(config), NotificationsModule, PrivacyModule],
       providers: [OutboxRelayRunner, DeliverNotificationProcessor, MaintenanceProcessor],
     };
   }

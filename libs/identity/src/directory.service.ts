@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { Clock, londonDate } from '@app/platform';
+import { Clock, decodeCursor, londonDate, toPage, type Page } from '@app/platform';
 import { ageBand, displayNames, effectiveConsent, type AgeBand, type ConsentStatus, type Region, type Role } from './people.js';
 import { User } from './user.entity.js';
+
+export const FORMER_ENTRANT = 'Former entrant';
 
 /** What other areas may know about a person to apply their rules (never passwords or tokens). */
 export interface PersonFacts {
@@ -67,7 +69,28 @@ export class PeopleDirectory {
   /** Display names for one list, disambiguated within it, in the order of `ids`. */
   async displayNames(ids: string[]): Promise<string[]> {
     const facts = await this.facts(ids);
-    return displayNames(ids.map((id) => facts.get(id) ?? { firstName: 'Former', lastName: 'entrant' }));
+    const names = displayNames(ids.map((id) => facts.get(id) ?? { firstName: '', lastName: '' }));
+    // An erased account is shown as "Former entrant" wherever it left a public trace (SPEC §2.1).
+    return ids.map((id, i) => (!facts.get(id) || facts.get(id)!.erased ? FORMER_ENTRANT : names[i]));
+  }
+
+  /**
+   * People matching a search (organisers finding award recipients and judges): names, username or
+   * email containing `q`, optionally with a role; newest accounts first.
+   */
+  async search(filter: { q?: string; role?: Role; limit: number; cursor?: string }): Promise<Page<PersonFacts & { username: string }>> {
+    const qb = this.dataSource.getRepository(User).createQueryBuilder('u').where('u.erasedAt IS NULL');
+    if (filter.q) {
+      const like = `%${filter.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(`(lower(u.first_name || ' ' || u.last_name) LIKE :like OR u.username LIKE :like OR u.email LIKE :like)`, { like });
+    }
+    if (filter.role) qb.andWhere(':role = ANY(u.roles)', { role: filter.role });
+    const after = decodeCursor(filter.cursor);
+    if (after) qb.andWhere('(u.createdAt, u.id) < (:at, :id)', after);
+    const rows = await qb.orderBy('u.createdAt', 'DESC').addOrderBy('u.id', 'DESC').limit(filter.limit + 1).getMany();
+    const page = toPage(rows, filter.limit, (r) => r.createdAt, (r) => r);
+    const facts = await this.facts(page.items.map((u) => u.id));
+    return { items: page.items.map((u) => ({ ...facts.get(u.id)!, username: u.username })), nextCursor: page.nextCursor };
   }
 
   /** An active account by exact username or email, for invitations. */
