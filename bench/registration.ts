@@ -7,7 +7,7 @@
 // The figure to watch is the ratio registrations/s ÷ hashes/s, both measured in this run.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -16,6 +16,7 @@ import { createApiApp } from '../apps/api/src/app.factory.js';
 import {
   cpuSpentMs,
   formatPercentiles,
+  httpJson,
   intOption,
   machine,
   perSecond,
@@ -30,12 +31,6 @@ import {
 const REGISTER = '/api/v1/auth/register';
 const FIRST_NAMES = ['Amira', 'Oliver', 'Priya', 'Kwame', 'Sofia', 'Mateusz', 'Aisha', 'Callum', 'Zara', 'Niamh', 'Dylan', 'Yusuf'];
 const LAST_NAMES = ['Khan', 'Smith', 'Patel', 'Mensah', 'Rossi', 'Nowak', 'Okoro', 'Reid', 'Jones', 'Wu'];
-
-interface Answer {
-  status: number; // 0 when the request itself failed
-  body: string;
-  ms: number;
-}
 
 /** YYYY-MM-DD of someone who is 15 today (a month past their birthday, whatever the time zone). */
 function fifteenYearsAgo(now = new Date()): string {
@@ -52,34 +47,6 @@ function entrant(run: string, label: string, i: number, dateOfBirth: string) {
     dateOfBirth,
     region: 'london',
   };
-}
-
-function postJson(agent: Agent, port: number, path: string, body: unknown): Promise<Answer> {
-  const payload = JSON.stringify(body);
-  const start = performance.now();
-  return new Promise((resolve) => {
-    const failed = (e: Error) => resolve({ status: 0, body: e.message, ms: performance.now() - start });
-    const req = request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', failed);
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - start }),
-        );
-      },
-    );
-    req.on('error', failed);
-    req.end(payload);
-  });
 }
 
 export async function main(args: string[]): Promise<number> {
@@ -108,7 +75,7 @@ export async function main(args: string[]): Promise<number> {
 
         // Warm-up: JIT, the PostgreSQL pool and the keep-alive sockets (not counted).
         for (let i = 0; i < warmup; i++) {
-          const answer = await postJson(agent, port, REGISTER, entrant(run, 'warmup', i, dateOfBirth));
+          const answer = await httpJson(agent, port, 'POST', REGISTER, entrant(run, 'warmup', i, dateOfBirth));
           if (answer.status !== 201) throw new Error(`warm-up registration failed: ${answer.status} ${answer.body}`);
         }
 
@@ -120,7 +87,7 @@ export async function main(args: string[]): Promise<number> {
         const bodies = Array.from({ length: n }, (_, i) => entrant(run, '', i, dateOfBirth));
         const postgresBefore = await postgresBackendsCpu(db, config);
         const burstWatch = watchEventLoop(10);
-        const burst = await timed(() => Promise.all(bodies.map((body) => postJson(agent, port, REGISTER, body))));
+        const burst = await timed(() => Promise.all(bodies.map((body) => httpJson(agent, port, 'POST', REGISTER, body))));
         const loop = burstWatch.stop();
         const postgresMs = cpuSpentMs(postgresBefore, await postgresBackendsCpu(db, config));
         const lag = loop.lag;

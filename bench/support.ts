@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { type Agent, request } from 'node:http';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { AppConfig, redisOptions } from '@app/platform';
@@ -284,4 +285,37 @@ export function intOption(args: readonly string[], name: string, fallback: numbe
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} must be a positive integer (got ${raw})`);
   return value;
+}
+
+export interface Answer {
+  status: number; // 0 when the request itself failed
+  body: string;
+  ms: number;
+}
+
+/** One JSON request over a keep-alive agent to the app under test (loopback only), timed. */
+export function httpJson(agent: Agent, port: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  const start = performance.now();
+  return new Promise((resolve) => {
+    const failed = (e: Error) => resolve({ status: 0, body: e.message, ms: performance.now() - start });
+    const req = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path,
+        method,
+        headers: { ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', failed);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - start }));
+      },
+    );
+    req.on('error', failed);
+    req.end(payload);
+  });
 }

@@ -38,8 +38,8 @@ export class SubmissionsService {
       if (missing.length) throw new CompetitionsError('invalid', 'IDEA_INCOMPLETE', 'Some parts of the idea are missing.', { errors: missing });
 
       const team = members.filter((x) => x.accepted).map((x) => x.userId);
-      const facts = await this.people.facts(team);
-      const names = await this.people.displayNames(team);
+      const facts = await this.people.facts(team, m);
+      const names = await this.people.displayNames(team, m);
       const on = londonDate(eligibilityDate(competition));
       const unmet: FieldError[] = [];
       let consentNeeded = false;
@@ -85,7 +85,7 @@ export class SubmissionsService {
         });
       }
       await this.audit.record({ action: 'idea.submitted', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId, data: { version, contentHash: hash } }, m);
-      return this.access.view(idea, members);
+      return this.access.view(idea, members, m);
     });
   }
 
@@ -98,7 +98,7 @@ export class SubmissionsService {
       await m.getRepository(Idea).save(idea);
       await this.slots.release(m, idea);
       await this.audit.record({ action: 'idea.withdrawn', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId }, m);
-      return this.access.view(idea, members);
+      return this.access.view(idea, members, m);
     });
   }
 }

@@ -78,7 +78,7 @@ export class AuthService {
   ) {}
 
   jwtSecret(): Promise<string> {
-    return this.secrets.master(this.config.auth.jwtSecret);
+    return this.secrets.master();
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { Clock, decodeCursor, londonDate, toPage, type Page } from '@app/platform';
 import { ageBand, displayNames, effectiveConsent, type AgeBand, type ConsentStatus, type Region, type Role } from './people.js';
 import { User } from './user.entity.js';
@@ -32,11 +32,12 @@ export class PeopleDirectory {
     private readonly clock: Clock,
   ) {}
 
-  async facts(ids: string[]): Promise<Map<string, PersonFacts>> {
+  /** Pass the caller's transaction manager when inside one (a second connection could deadlock the pool). */
+  async facts(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, PersonFacts>> {
     const unique = [...new Set(ids)];
     if (!unique.length) return new Map();
     const today = londonDate(this.clock.now());
-    const users = await this.dataSource.getRepository(User).findBy({ id: In(unique) });
+    const users = await manager.getRepository(User).findBy({ id: In(unique) });
     return new Map(
       users.map((u) => {
         const consentStatus = effectiveConsent(u.consentStatus, u.dateOfBirth, today);
@@ -62,13 +63,13 @@ export class PeopleDirectory {
     );
   }
 
-  async fact(id: string): Promise<PersonFacts | undefined> {
-    return (await this.facts([id])).get(id);
+  async fact(id: string, manager?: EntityManager): Promise<PersonFacts | undefined> {
+    return (await this.facts([id], manager)).get(id);
   }
 
   /** Display names for one list, disambiguated within it, in the order of `ids`. */
-  async displayNames(ids: string[]): Promise<string[]> {
-    const facts = await this.facts(ids);
+  async displayNames(ids: string[], manager?: EntityManager): Promise<string[]> {
+    const facts = await this.facts(ids, manager);
     const names = displayNames(ids.map((id) => facts.get(id) ?? { firstName: '', lastName: '' }));
     // An erased account is shown as "Former entrant" wherever it left a public trace (SPEC §2.1).
     return ids.map((id, i) => (!facts.get(id) || facts.get(id)!.erased ? FORMER_ENTRANT : names[i]));
@@ -94,9 +95,9 @@ export class PeopleDirectory {
   }
 
   /** An active account by exact username or email, for invitations. */
-  async findId(by: { username?: string; email?: string }): Promise<string | null> {
+  async findId(by: { username?: string; email?: string }, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
     const where = by.email ? { email: by.email.trim().toLowerCase() } : { username: (by.username ?? '').trim().toLowerCase() };
-    const user = await this.dataSource.getRepository(User).findOne({ where, select: { id: true, erasedAt: true } });
+    const user = await manager.getRepository(User).findOne({ where, select: { id: true, erasedAt: true } });
     return user && !user.erasedAt ? user.id : null;
   }
 }

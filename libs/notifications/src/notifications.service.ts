@@ -48,7 +48,7 @@ export class NotificationsService {
   ) {}
 
   private secretBox(): Promise<SecretBox> {
-    this.box ??= this.secrets.master(this.config.auth.jwtSecret).then((s) => new SecretBox(s, 'notification-token'));
+    this.box ??= this.secrets.master().then((s) => new SecretBox(s, 'notification-token'));
     return this.box;
   }
 

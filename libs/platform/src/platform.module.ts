@@ -37,7 +37,7 @@ export class PlatformModule {
         TypeOrmModule.forRootAsync({
           useFactory: async () => {
             await ensureDatabase(config.db.url);
-            return { ...dataSourceOptions(config.db.url), autoLoadEntities: true };
+            return { ...dataSourceOptions(config.db.url, { poolSize: config.db.poolSize }), autoLoadEntities: true };
           },
         }),
         TypeOrmModule.forFeature(platformEntities),
