@@ -7,12 +7,7 @@
 // The figure to watch is the ratio registrations/s ÷ hashes/s, both measured in this run.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { Agent } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { PasswordService } from '@app/identity';
-import { createApiApp } from '../apps/api/src/app.factory.js';
 import {
   cpuSpentMs,
   formatPercentiles,
@@ -25,6 +20,7 @@ import {
   summarise,
   timed,
   watchEventLoop,
+  startBenchApi,
   withBenchEnvironment,
 } from './support.js';
 
@@ -62,12 +58,9 @@ export async function main(args: string[]): Promise<number> {
   // limit so it does not refuse the burst (the guard and its Redis round trip still run).
   return withBenchEnvironment(
     async ({ name, config }) => {
-      const app = await createApiApp(config);
-      const agent = new Agent({ keepAlive: true, maxSockets: n });
+      const api = await startBenchApi(config, n);
+      const { app, port, agent, db } = api;
       try {
-        await app.listen(0, '127.0.0.1');
-        const { port } = app.getHttpServer().address() as AddressInfo;
-        const db = app.get<DataSource>(getDataSourceToken());
         const passwords = app.get(PasswordService);
         const run = name.slice('yi_bench_'.length);
         const dateOfBirth = fifteenYearsAgo();
@@ -180,8 +173,7 @@ export async function main(args: string[]): Promise<number> {
         }
         return 0;
       } finally {
-        agent.destroy();
-        await app.close();
+        await api.close();
       }
     },
     { RATE_LIMIT_IP_PER_MINUTE: '1000000' },

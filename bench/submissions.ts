@@ -2,14 +2,9 @@
 // throughput and p99, and no lost or duplicated version — beside, in the same run, the floor of an
 // authenticated round trip (GET /me) at the same concurrency; then a storm of duplicate submits with
 // Idempotency-Key (each idea sent twice at once) must still leave exactly one version per idea.
-import { Agent } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { AccountsService, AuthService } from '@app/identity';
 import { CompetitionsService, IdeasService } from '@app/competitions';
-import { createApiApp } from '../apps/api/src/app.factory.js';
-import { httpJson, intOption, machine, perSecond, printResults, summarise, timed, withBenchEnvironment, formatPercentiles } from './support.js';
+import { formatPercentiles, httpJson, intOption, machine, perSecond, printResults, startBenchApi, summarise, timed, withBenchEnvironment } from './support.js';
 
 const IDEA = {
   title: 'Bus buddy',
@@ -26,12 +21,9 @@ export async function main(args: string[]): Promise<number> {
   console.log(`submissions: ${n} concurrent submits (${host.cores} cores, Node ${host.node})`);
   return withBenchEnvironment(
     async ({ config }) => {
-      const app = await createApiApp(config);
-      const agent = new Agent({ keepAlive: true, maxSockets: n });
+      const api = await startBenchApi(config, n);
+      const { app, port, agent, db } = api;
       try {
-        await app.listen(0, '127.0.0.1');
-        const { port } = app.getHttpServer().address() as AddressInfo;
-        const db = app.get<DataSource>(getDataSourceToken());
         const accounts = app.get(AccountsService);
         const auth = app.get(AuthService);
 
@@ -105,8 +97,7 @@ export async function main(args: string[]): Promise<number> {
         if (failures.length) console.error('first failure:', failures[0]);
         return ok ? 0 : 1;
       } finally {
-        agent.destroy();
-        await app.close();
+        await api.close();
       }
     },
     { RATE_LIMIT_IP_PER_MINUTE: '1000000' },

@@ -6,7 +6,11 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { type Agent, request } from 'node:http';
+import { Agent, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { createApiApp } from '../apps/api/src/app.factory.js';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { AppConfig, redisOptions } from '@app/platform';
@@ -318,4 +322,30 @@ export function httpJson(agent: Agent, port: number, method: string, path: strin
     req.on('error', failed);
     req.end(payload);
   });
+}
+
+export interface BenchApi {
+  app: NestExpressApplication;
+  port: number;
+  agent: Agent;
+  db: DataSource;
+  close: () => Promise<void>;
+}
+
+/** The real API, built as production builds it, listening on loopback, with a keep-alive client. */
+export async function startBenchApi(config: AppConfig, maxSockets: number): Promise<BenchApi> {
+  const app = await createApiApp(config);
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return {
+    app,
+    port,
+    agent,
+    db: app.get<DataSource>(getDataSourceToken()),
+    close: async () => {
+      agent.destroy();
+      await app.close();
+    },
+  };
 }
