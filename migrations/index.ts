@@ -3,5 +3,6 @@ import { Initial1795643005731 } from './1795643005731-Initial.js';
 import { SchoolsAndClasses1795643883689 } from './1795643883689-SchoolsAndClasses.js';
 import { CompetitionsAndIdeas1795643974759 } from './1795643974759-CompetitionsAndIdeas.js';
 import { RetentionStage1795645383813 } from './1795645383813-RetentionStage.js';
+import { OpenData1795647729346 } from './1795647729346-OpenData.js';
 
-export const migrations: Function[] = [Initial1795643005731, SchoolsAndClasses1795643883689, CompetitionsAndIdeas1795643974759, RetentionStage1795645383813];
+export const migrations: Function[] = [Initial1795643005731, SchoolsAndClasses1795643883689, CompetitionsAndIdeas1795643974759, RetentionStage1795645383813, OpenData1795647729346];

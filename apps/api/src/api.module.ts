@@ -7,6 +7,8 @@ import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
 import { CompetitionsModule } from '@app/competitions';
 import { PrivacyModule } from '@app/privacy';
+import { OpenDataModule } from '@app/open-data';
+import { OpenDataController } from './open-data/open-data.controller.js';
 import { CompetitionsController } from './competitions/competitions.controller.js';
 import { IdeasController } from './ideas/ideas.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
@@ -47,6 +49,7 @@ export class ApiModule {
         NotificationsModule,
         CompetitionsModule,
         PrivacyModule,
+        OpenDataModule,
         SchoolsModule,
       ],
       controllers: [
@@ -55,6 +58,7 @@ export class ApiModule {
         MeController,
         OrganisersController,
         UsersController,
+        OpenDataController,
         AuditController,
         AdminController,
         PagesController,

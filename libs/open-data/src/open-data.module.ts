@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OpenDataService } from './open-data.service.js';
+import { RecipientReference } from './recipient-reference.entity.js';
+
+export const openDataEntities = [RecipientReference];
+
+@Module({
+  imports: [TypeOrmModule.forFeature(openDataEntities)],
+  providers: [OpenDataService],
+  exports: [OpenDataService],
+})
+export class OpenDataModule {}
