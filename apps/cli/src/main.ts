@@ -12,6 +12,8 @@ Commands:
   migrate                                  apply pending database migrations
   create-organiser --email E --password P --first-name F --last-name L
                                            create an organiser (or give an adult account the role)
+  demo [--serve]                           run a whole competition end to end on <database>_demo
+  seed-demo                                the same, then keep serving it (same as demo --serve)
 `;
 
 async function withContext<T>(config: AppConfig, fn: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>): Promise<T> {
@@ -55,6 +57,12 @@ async function main(argv: string[]): Promise<number> {
         ),
       );
       console.log(`${created ? 'Created organiser' : 'Granted the organiser role to'} ${user.email} (id ${user.id}, username ${user.username})`);
+      return 0;
+    }
+    case 'demo':
+    case 'seed-demo': {
+      const { runDemo } = await import('./demo/demo.js');
+      await runDemo(config, { serve: command === 'seed-demo' || rest.includes('--serve') });
       return 0;
     }
     default:
