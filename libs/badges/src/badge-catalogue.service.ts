@@ -47,6 +47,8 @@ export interface BadgeView {
   category: BadgeCategory;
   points: number;
   imageUrl: string;
+  /** The OB 2.0 BadgeClass, also the id of the OB 3.0 Achievement. */
+  openBadgesUrl: string;
   teacherAwardable: boolean;
   alignments: BadgeAlignment[];
   builtIn: boolean;
@@ -195,6 +197,7 @@ export class BadgeCatalogue {
       category: badge.category,
       points: badge.points,
       imageUrl: this.issuer.urls.badgeImage(badge.slug),
+      openBadgesUrl: this.issuer.urls.badge(badge.slug),
       teacherAwardable: badge.teacherAwardable,
       alignments: badge.alignments,
       builtIn: badge.builtIn,

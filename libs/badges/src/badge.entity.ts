@@ -30,7 +30,8 @@ export class BadgeClass {
   /** Created by the migration and awarded by domain events (SPEC §2.5). */
   @Column({ default: false }) builtIn: boolean;
   @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  /** Milliseconds, like the cursors of the catalogue's pages (the built-in badges share one instant). */
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 }) createdAt: Date;
 }
 
 /** An industry endorsement of a badge, published as an OB 2.0 Endorsement. */
