@@ -308,6 +308,17 @@ describe('one live award per badge and person; revocation', () => {
   });
 });
 
+describe('concurrent awards', () => {
+  it('of one badge to one person make exactly one award; the others answer 409', async () => {
+    const learner = await aSignedInEntrant(t);
+    const badge = await aBadge(t, org);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => awardTo(learner, badge)));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    const rows = await t.db.query(`SELECT count(*)::int AS n FROM badge_award WHERE recipient_id = $1`, [learner.id]);
+    expect(rows[0].n).toBe(1);
+  });
+});
+
 describe('privacy of public documents', () => {
   it('never holds a plaintext email, surname or username of anyone awarded in this file', async () => {
     const people = await t.db.query(`SELECT email, last_name, username FROM users WHERE last_name = $1`, [SURNAME]);

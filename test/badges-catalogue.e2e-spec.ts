@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sanitiseSvg } from '@app/badges';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { aSignedInEntrant, anOrganiser, type SignedInUser } from './support/builders.js';
 import { OB2_CONTEXT, aBadge, dataUri, fetchPublic, pngDataUri, tinyPng } from './support/open-badges.js';
@@ -46,6 +47,8 @@ describe('the catalogue', () => {
       expect(image.headers['x-content-type-options']).toBe('nosniff');
       expect(image.text).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       expect(image.text).toContain(`<title>${badge.name}</title>`);
+      // Stored in the form the sanitiser produces: an upload of the same file would be served unchanged.
+      expect(sanitiseSvg(image.text)).toEqual({ ok: true, svg: image.text, removed: [] });
     }
   });
 
