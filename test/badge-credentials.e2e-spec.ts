@@ -308,6 +308,26 @@ describe('one live award per badge and person; revocation', () => {
   });
 });
 
+describe('serving credentials to verifiers', () => {
+  it('answers repeat fetches from memory with the same bytes and headers as the route, and 304 to If-None-Match', async () => {
+    const learner = await aSignedInEntrant(t);
+    const res = (await awardTo(learner, await aBadge(t, org)).expect(201)).body;
+    const path = new URL(res.openBadges.credentialUrl).pathname;
+    const first = await t.http().get(path).expect(200); // the Nest route (a miss: the award answer did not fetch it)
+    const second = await t.http().get(path).expect(200); // the fast lane
+    expect(first.headers['x-request-id']).toBeDefined();
+    expect(second.headers['x-request-id']).toBeUndefined();
+    expect(second.text).toBe(first.text);
+    const compared = ['content-type', 'content-length', 'etag', 'cache-control', 'content-security-policy', 'x-content-type-options',
+      'access-control-allow-origin', 'cross-origin-resource-policy', 'strict-transport-security', 'x-frame-options', 'referrer-policy', 'ratelimit-limit'];
+    const pick = (headers: Record<string, string>) => Object.fromEntries(compared.map((h) => [h, headers[h]]));
+    expect(pick(second.headers)).toEqual(pick(first.headers));
+    expect(first.headers['content-security-policy']).toBe("default-src 'none'");
+    const notModified = await t.http().get(path).set('If-None-Match', first.headers.etag).expect(304);
+    expect(notModified.text).toBe('');
+  });
+});
+
 describe('concurrent awards', () => {
   it('of one badge to one person make exactly one award; the others answer 409', async () => {
     const learner = await aSignedInEntrant(t);

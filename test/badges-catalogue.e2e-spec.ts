@@ -79,6 +79,9 @@ describe('the catalogue', () => {
     });
     const listed = await t.http().get('/api/v1/badges').expect(200);
     expect(listed.body.items[0].id).toBe(badge.id); // newest first
+    const citizen = await t.http().get('/api/v1/badges').query({ category: 'citizen' }).expect(200);
+    expect(citizen.body.items.map((b: { slug: string }) => b.slug)).toEqual(['judge']);
+    await t.http().get('/api/v1/badges').query({ category: 'wizard' }).expect(400);
 
     const image = await fetchPublic(t, badge.imageUrl);
     expect(image.type).toBe('image/png');

@@ -7,7 +7,10 @@ import helmet from 'helmet';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppConfig, AppLogger, requestLogging } from '@app/platform';
+import { BadgePublication } from '@app/badges';
 import { ApiModule } from './api.module.js';
+import { credentialFastLane, installFastLane } from './ob/credential-fast-lane.js';
+import { CACHE } from './ob/ob-response.js';
 import { problemMiddleware } from './common/problem-details.filter.js';
 import { problem } from './common/problem.js';
 
@@ -47,6 +50,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
 /** Sets the application up exactly as production runs it (tests call this too). */
 export function configureApiApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
   const logger = app.get(AppLogger);
+  const security = helmet();
   app.useLogger(logger);
   app.use(requestLogging(logger.root));
   app.set('trust proxy', config.http.trustProxy);
@@ -60,7 +64,7 @@ export function configureApiApp(app: NestExpressApplication, config: AppConfig):
     }
     next();
   });
-  app.use(helmet());
+  app.use(security);
   app.enableCors({
     origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
     credentials: true,
@@ -74,6 +78,16 @@ export function configureApiApp(app: NestExpressApplication, config: AppConfig):
   setUpOpenApi(app, config);
 
   const server = app.getHttpServer() as Server;
+  // In front of everything: public credentials already served once are answered from memory (see the file).
+  installFastLane(
+    server,
+    app.getHttpAdapter().getInstance(),
+    credentialFastLane(app.get(BadgePublication), {
+      security,
+      rateLimitPerMinute: config.http.rateLimitIpPerMinute,
+      cacheControl: CACHE.revalidate,
+    }),
+  );
   server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
     if (err.code === 'HPE_HEADER_OVERFLOW')
       return writeRawProblem(socket, 431, 'HEADERS_TOO_LARGE', 'The request headers are too large.', 'Request Header Fields Too Large');

@@ -27,6 +27,10 @@ import {
 } from './open-badges/index.js';
 import { StatusListsService } from './status-lists.service.js';
 import type { BadgeImage } from './badge-catalogue.service.js';
+import { DocumentCache, type CachedDocument } from './document-cache.js';
+
+/** Public credentials kept in memory (≈ 2 KB each), for this long: the documents' own max-age is 60 s. */
+export const CREDENTIAL_CACHE = { maxEntries: 20_000, ttlMs: 30_000 } as const;
 
 /**
  * SPEC §2.1: until a parent's consent is granted, an under-13 is issued no public badge credential. Older
@@ -56,6 +60,8 @@ type PublishedAward = BadgeAward & { slug: string };
  */
 @Injectable()
 export class BadgePublication {
+  private readonly credentials = new DocumentCache(CREDENTIAL_CACHE.maxEntries, CREDENTIAL_CACHE.ttlMs);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly issuer: BadgeIssuer,
@@ -117,10 +123,20 @@ export class BadgePublication {
     return Boolean(row?.published_at);
   }
 
-  /** The signed OB 3.0 credential as stored (revoked ones stay served), or null when not public. */
-  async credential(awardId: string): Promise<string | null> {
+  /**
+   * The signed OB 3.0 credential as stored (revoked ones stay served: revocation is in the status list),
+   * or null when not public. Served often by verifiers, so kept in memory for a short while (see
+   * CREDENTIAL_CACHE); `cachedCredential` answers from memory alone.
+   */
+  async credential(awardId: string): Promise<CachedDocument | null> {
+    const cached = this.credentials.get(awardId);
+    if (cached) return cached;
     const award = await this.visible(awardId, { credential: true });
-    return award?.credential ?? null;
+    return award?.credential ? this.credentials.set(awardId, award.credential) : null;
+  }
+
+  cachedCredential(awardId: string): CachedDocument | undefined {
+    return this.credentials.get(awardId);
   }
 
   /** The OB 2.0 hosted assertion, or its revocation (410), or null when not public. */
@@ -148,7 +164,7 @@ export class BadgePublication {
     if (!credential) return null;
     const image = await this.badgeImageOf(awardId);
     if (!image) return null;
-    return bake(image, { version: '3.0', credential: JSON.parse(credential) as object });
+    return bake(image, { version: '3.0', credential: JSON.parse(credential.body.toString('utf8')) as object });
   }
 
   ob2Issuer(): Ob2Issuer {

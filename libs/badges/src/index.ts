@@ -7,6 +7,7 @@ export * from './badges.errors.js';
 export * from './ob-urls.js';
 export * from './levels.js';
 export * from './public-text.js';
+export * from './document-cache.js';
 export * from './built-in-badges.js';
 export * from './badge-issuer.service.js';
 export * from './status-lists.service.js';

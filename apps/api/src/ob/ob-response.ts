@@ -26,24 +26,28 @@ export function documentId(value: string): string {
   return value.toLowerCase();
 }
 
+/** Documents are data: nothing in them may load or run anything, should a browser render one. */
+export const DOCUMENT_CSP = "default-src 'none'";
+
 function publicHeaders(res: Response, cacheControl: string): void {
+  res.setHeader('Content-Security-Policy', DOCUMENT_CSP);
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
   res.setHeader('Cache-Control', cacheControl);
 }
 
-/** A JSON-LD document: an object, or JSON text stored exactly as it was signed. */
+/** A JSON-LD document: an object, or JSON text (or its bytes) stored exactly as it was signed. */
 export function sendDocument(
   res: Response,
   contentType: string,
-  body: object | string,
+  body: object | string | Buffer,
   options: { status?: number; cacheControl?: string } = {},
 ): void {
   publicHeaders(res, options.cacheControl ?? REVALIDATE);
-  res
-    .status(options.status ?? 200)
-    .type(contentType)
-    .send(typeof body === 'string' ? body : JSON.stringify(body));
+  // JSON is UTF-8: said explicitly, so bytes and text are answered alike.
+  res.status(options.status ?? 200).setHeader('Content-Type', `${contentType}; charset=utf-8`);
+  if (Buffer.isBuffer(body)) res.send(body);
+  else res.send(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
 export function sendImage(res: Response, image: BakedImage, options: { cacheControl?: string } = {}): void {

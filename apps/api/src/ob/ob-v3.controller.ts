@@ -23,7 +23,8 @@ export class ObV3Controller {
   async credential(@Param('id') id: string, @Res() res: Response): Promise<void> {
     const credential = await this.publication.credential(documentId(id));
     if (!credential) throw documentNotFound();
-    sendDocument(res, VC_TYPE, credential);
+    res.setHeader('ETag', credential.etag);
+    sendDocument(res, VC_TYPE, credential.body);
   }
 
   @Get('credentials/:id/image')
