@@ -7,45 +7,29 @@ import { BadgeClass, BadgeEndorsement, type BadgeAlignment, type BadgeCategory }
 import { BadgesError, badgeNotFound } from './badges.errors.js';
 import { MAX_BADGE_IMAGE_BYTES, parseImageDataUri, sanitiseSvg, type BadgeImageMediaType } from './open-badges/index.js';
 
-export interface NewBadge {
-  slug: string;
-  name: string;
-  description: string;
-  criteria: string;
-  category: BadgeCategory;
-  points: number;
+/** What describes a badge, as given and as shown. */
+type BadgeText = Pick<BadgeClass, 'slug' | 'name' | 'description' | 'criteria' | 'category' | 'points'>;
+
+export interface NewBadge extends BadgeText {
   /** PNG or SVG as a data URI, ≤ 256 KB. */
   image: string;
   teacherAwardable?: boolean;
   alignments?: BadgeAlignment[];
 }
 
-export interface NewEndorsement {
-  endorserName: string;
-  endorserUrl: string;
-  comment: string;
-}
+export type NewEndorsement = Pick<BadgeEndorsement, 'endorserName' | 'endorserUrl' | 'comment'>;
 
-export interface EndorsementView {
+export interface EndorsementView extends NewEndorsement {
   id: string;
   badgeId: string;
-  endorserName: string;
-  endorserUrl: string;
-  comment: string;
   /** When it was added. */
   createdAt: Date;
   /** The OB 2.0 Endorsement document. */
   url: string;
 }
 
-export interface BadgeView {
+export interface BadgeView extends BadgeText {
   id: string;
-  slug: string;
-  name: string;
-  description: string;
-  criteria: string;
-  category: BadgeCategory;
-  points: number;
   imageUrl: string;
   /** The OB 2.0 BadgeClass, also the id of the OB 3.0 Achievement. */
   openBadgesUrl: string;
