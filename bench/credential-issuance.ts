@@ -29,29 +29,12 @@ import {
   type SignedOpenBadgeCredential,
 } from '../libs/badges/src/index.js';
 
+import { intOption, summarise } from './support.js';
+
 const BASE = 'https://young-ideas.example';
 const ISSUER = `${BASE}/ob/v3/issuer`;
 const STATUS_LIST = `${BASE}/ob/v3/status/1`;
 const BADGES = ['idea-maker', 'team-player', 'shortlisted', 'finalist', 'winner', 'judge'];
-
-function intOption(args: readonly string[], name: string, fallback: number): number {
-  const flag = `--${name}`;
-  const i = args.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-  if (i < 0) return fallback;
-  const raw = args[i] === flag ? args[i + 1] : args[i].slice(flag.length + 1);
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} must be a positive integer (got ${raw})`);
-  return value;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-function latencies(ms: number[]): { p50: number; p95: number; p99: number } {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
-}
 
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
 
@@ -152,8 +135,8 @@ export async function main(args: string[]): Promise<number> {
   const concurrentRate = (n * 1000) / concurrentTotal;
   const rawRate = (rawCount * 1000) / rawTotal;
   const canonicalRate = (n * 1000) / canonicalTotal;
-  const seq = latencies(sequentialMs);
-  const conc = latencies(concurrentMs);
+  const seq = summarise(sequentialMs);
+  const conc = summarise(concurrentMs);
   const averageBytes = canonical.reduce((sum, b) => sum + b.length, 0) / n;
   const averageJson = issued.reduce((sum, c) => sum + JSON.stringify(c).length, 0) / n;
 

@@ -296,3 +296,4 @@ describe('classes and ideas', () => {
     await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(teen.auth).expect(200);
   });
 });
+

@@ -183,3 +183,22 @@ describe('pages for emailed links', () => {
     expect(page.text).not.toContain('<script>alert(1)</script>');
   });
 });
+
+describe('finding people (organisers)', () => {
+  it('searches names, usernames and emails, filters by role, pages; others are refused', async () => {
+    const org = await anOrganiser(t);
+    const zed = await register(t, { firstName: 'Zebedee', lastName: 'Quill', email: 'zq-search@example.com' });
+    await aTeacher(t, { firstName: 'Zebedee', lastName: 'Quarry' });
+    const byName = await t.http().get('/api/v1/users?q=zebedee').set(org.auth).expect(200);
+    expect(byName.body.items.map((p: { lastName: string }) => p.lastName).sort()).toEqual(['Quarry', 'Quill']);
+    const teachers = await t.http().get('/api/v1/users?q=zebedee&role=teacher').set(org.auth).expect(200);
+    expect(teachers.body.items).toHaveLength(1);
+    expect(teachers.body.items[0]).toMatchObject({ displayName: 'Zebedee Q.', roles: ['teacher'], ageBand: '18+' });
+    const byEmail = await t.http().get('/api/v1/users?q=zq-search@').set(org.auth).expect(200);
+    expect(byEmail.body.items.map((p: { id: string }) => p.id)).toEqual([zed.id]);
+    const paged = await t.http().get('/api/v1/users?q=zebedee&limit=1').set(org.auth).expect(200);
+    expect(paged.body.nextCursor).toEqual(expect.any(String));
+    expect((await t.http().get('/api/v1/users?q=%25').set(org.auth).expect(200)).body.items).toEqual([]); // % is literal
+    await t.http().get('/api/v1/users?q=zebedee').set((await session(t, zed)).auth).expect(403);
+  });
+});

@@ -5,11 +5,13 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, PlatformModule } from '@app/platform';
 import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
-import { Classrooms, CompetitionsModule } from '@app/competitions';
+import { CompetitionsModule } from '@app/competitions';
+import { PrivacyModule } from '@app/privacy';
 import { CompetitionsController } from './competitions/competitions.controller.js';
 import { IdeasController } from './ideas/ideas.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
-import { ClassRelations, SchoolsModule } from '@app/schools';
+import { SchoolsModule } from '@app/schools';
+import { AdminController } from './admin/admin.controller.js';
 import { BadgesModule } from '@app/badges';
 import { BadgeAwardsController } from './badges/badge-awards.controller.js';
 import { BadgesController } from './badges/badges.controller.js';
@@ -34,6 +36,7 @@ import { HealthController, RedisHealthIndicator } from './health/health.controll
 import { MeController } from './me/me.controller.js';
 import { MeService } from './me/me.service.js';
 import { OrganisersController } from './organisers/organisers.controller.js';
+import { UsersController } from './organisers/users.controller.js';
 import { PagesController } from './pages/pages.controller.js';
 import { SchoolsController } from './schools/schools.controller.js';
 
@@ -49,7 +52,8 @@ export class ApiModule {
         TerminusModule,
         IdentityModule,
         NotificationsModule,
-        CompetitionsModule.forRoot({ provide: Classrooms, useExisting: ClassRelations }, [SchoolsModule]),
+        CompetitionsModule,
+        PrivacyModule,
         SchoolsModule,
         BadgesModule,
       ],
@@ -58,7 +62,9 @@ export class ApiModule {
         AuthController,
         MeController,
         OrganisersController,
+        UsersController,
         AuditController,
+        AdminController,
         PagesController,
         CompetitionsController,
         IdeasController,

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppConfig, AppLogger, requestLogging } from '@app/platform';
 import { BadgePublication } from '@app/badges';
+import { mountBullBoard } from './admin/bull-board.js';
 import { ApiModule } from './api.module.js';
 import { credentialFastLane, installFastLane } from './ob/credential-fast-lane.js';
 import { CACHE } from './ob/ob-response.js';
@@ -26,6 +27,7 @@ const OUTSIDE_PREFIX = [
   { path: 'reset-password', method: RequestMethod.GET },
   { path: 'consent', method: RequestMethod.GET },
   { path: 'ob/{*document}', method: RequestMethod.GET },
+  { path: 'admin/session', method: RequestMethod.ALL },
 ];
 
 function writeRawProblem(socket: Socket, status: number, code: string, detail: string, reason: string): void {
@@ -75,6 +77,7 @@ export function configureApiApp(app: NestExpressApplication, config: AppConfig):
   app.use(problemMiddleware);
 
   app.setGlobalPrefix(API_PREFIX, { exclude: OUTSIDE_PREFIX });
+  mountBullBoard(app);
   setUpOpenApi(app, config);
 
   const server = app.getHttpServer() as Server;

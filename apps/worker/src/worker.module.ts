@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, PlatformModule } from '@app/platform';
 import { NotificationsModule } from '@app/notifications';
+import { PrivacyModule } from '@app/privacy';
 import { BadgesModule } from '@app/badges';
 import { AwardBuiltInBadgeProcessor } from './badges/award-built-in-badge.processor.js';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor.js';
@@ -13,7 +14,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig = AppConfig.load()): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot(config), NotificationsModule, BadgesModule],
+      imports: [PlatformModule.forRoot(config), NotificationsModule, PrivacyModule, BadgesModule],
       providers: [OutboxRelayRunner, DeliverNotificationProcessor, MaintenanceProcessor, AwardBuiltInBadgeProcessor],
     };
   }

@@ -1,8 +1,11 @@
-import { type DynamicModule, type ModuleMetadata, Module, type Provider } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
+import { ClassRelations, SchoolsModule } from '@app/schools';
+import { Classrooms } from './classrooms.js';
 import { Competition } from './competition.entity.js';
+import { CompetitionsPersonalData } from './competitions-personal-data.js';
 import { CompetitionsService } from './competitions.service.js';
 import { IdeaAccess } from './idea-access.js';
 import { Idea, IdeaMember, IdeaReport, IdeaVersion, SubmissionSlot } from './idea.entity.js';
@@ -14,20 +17,12 @@ import { TeamsService } from './teams.service.js';
 
 export const competitionsEntities = [Competition, Idea, IdeaMember, IdeaVersion, SubmissionSlot, IdeaReport];
 
-const services = [CompetitionsService, IdeasService, TeamsService, SubmissionsService, ModerationService];
+const services = [CompetitionsService, IdeasService, TeamsService, SubmissionsService, ModerationService, CompetitionsPersonalData];
 
-/**
- * Competitions, ideas, teams and submissions. The application says who answers `Classrooms` (the
- * schools area) and imports what that needs.
- */
-@Module({})
-export class CompetitionsModule {
-  static forRoot(classrooms: Provider, imports: NonNullable<ModuleMetadata['imports']> = []): DynamicModule {
-    return {
-      module: CompetitionsModule,
-      imports: [TypeOrmModule.forFeature(competitionsEntities), IdentityModule, NotificationsModule, ...imports],
-      providers: [...services, IdeaAccess, SubmissionSlots, classrooms],
-      exports: services,
-    };
-  }
-}
+/** Competitions, ideas, teams and submissions; class relationships are answered by schools. */
+@Module({
+  imports: [TypeOrmModule.forFeature(competitionsEntities), IdentityModule, NotificationsModule, SchoolsModule],
+  providers: [...services, IdeaAccess, SubmissionSlots, { provide: Classrooms, useExisting: ClassRelations }],
+  exports: services,
+})
+export class CompetitionsModule {}

@@ -65,7 +65,7 @@ export class IdeaAccess {
     if (!access && actor.roles.includes('organiser')) access = 'organiser';
     if (!access && actor.roles.includes('teacher')) {
       const students = members.filter((m) => m.accepted).map((m) => m.userId);
-      if (await this.classrooms.teachesAnyOf(actor.userId, students)) access = 'teacher';
+      if (await this.classrooms.teachesAnyOf(actor.userId, students, manager)) access = 'teacher';
     }
     if (!access) throw ideaNotFound();
     return { idea, members, access, me };
@@ -89,9 +89,10 @@ export class IdeaAccess {
       throw deadlinePassed();
   }
 
-  async view(idea: Idea, members?: IdeaMember[]): Promise<IdeaView> {
-    const team = members ?? (await this.members(idea.id));
-    const names = await this.people.displayNames(team.map((m) => m.userId));
+  /** Pass the transaction's manager when inside one (a second pool connection could deadlock). */
+  async view(idea: Idea, members?: IdeaMember[], manager: EntityManager = this.dataSource.manager): Promise<IdeaView> {
+    const team = members ?? (await this.members(idea.id, manager));
+    const names = await this.people.displayNames(team.map((m) => m.userId), manager);
     const accepted = team.filter((m) => m.accepted).map((m) => m.userId);
     return {
       id: idea.id,

@@ -36,7 +36,7 @@ export class IdeasService {
         m.getRepository(IdeaMember).create({ ideaId: idea.id, userId: actor.userId, role: 'owner', accepted: true, acceptedAt: this.clock.now() }),
       );
       await this.audit.record({ action: 'idea.created', actorId: actor.userId, subjectType: 'idea', subjectId: idea.id }, m);
-      return this.access.view(idea, [owner]);
+      return this.access.view(idea, [owner], m);
     });
   }
 
@@ -53,7 +53,7 @@ export class IdeasService {
       if (patch.category !== undefined) assertCategory(competition, patch.category);
       Object.assign(idea, defined(patch));
       const saved = await m.getRepository(Idea).save(idea);
-      return this.access.view(saved, members);
+      return this.access.view(saved, members, m);
     });
   }
 

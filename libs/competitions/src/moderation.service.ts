@@ -64,7 +64,7 @@ export class ModerationService {
       await m.getRepository(Idea).save(idea);
       if (hidden) await m.query(`UPDATE idea_report SET resolved_at = now() WHERE idea_id = $1 AND resolved_at IS NULL`, [ideaId]);
       const team = members.filter((x) => x.accepted).map((x) => x.userId);
-      const facts = await this.people.facts(team);
+      const facts = await this.people.facts(team, m);
       for (const userId of team) {
         const who = facts.get(userId)!;
         await this.notifications.notify(m, {
@@ -76,7 +76,7 @@ export class ModerationService {
         });
       }
       await this.audit.record({ action: hidden ? 'idea.hidden' : 'idea.unhidden', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId, data: { reason } }, m);
-      return this.access.view(idea, members);
+      return this.access.view(idea, members, m);
     });
   }
 }

@@ -39,8 +39,8 @@ export class SubmissionsService {
       if (missing.length) throw new CompetitionsError('invalid', 'IDEA_INCOMPLETE', 'Some parts of the idea are missing.', { errors: missing });
 
       const team = members.filter((x) => x.accepted).map((x) => x.userId);
-      const facts = await this.people.facts(team);
-      const names = await this.people.displayNames(team);
+      const facts = await this.people.facts(team, m);
+      const names = await this.people.displayNames(team, m);
       const on = londonDate(eligibilityDate(competition));
       const unmet: FieldError[] = [];
       let consentNeeded = false;
@@ -91,7 +91,7 @@ export class SubmissionsService {
       await this.outbox.add(m, 'awardBuiltInBadge', { badge: 'idea-maker', userIds: team, source });
       if (team.length >= 2) await this.outbox.add(m, 'awardBuiltInBadge', { badge: 'team-player', userIds: team, source });
       await this.audit.record({ action: 'idea.submitted', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId, data: { version, contentHash: hash } }, m);
-      return this.access.view(idea, members);
+      return this.access.view(idea, members, m);
     });
   }
 
@@ -104,7 +104,7 @@ export class SubmissionsService {
       await m.getRepository(Idea).save(idea);
       await this.slots.release(m, idea);
       await this.audit.record({ action: 'idea.withdrawn', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId }, m);
-      return this.access.view(idea, members);
+      return this.access.view(idea, members, m);
     });
   }
 }

@@ -42,16 +42,16 @@ export class TeamsService {
       if (me.role !== 'owner') throw new CompetitionsError('forbidden', 'OWNER_ONLY', 'Only the owner of the idea can invite.');
       const competition = await this.access.competition(m, idea.competitionId);
       this.access.assertBeforeDeadline(competition);
-      const inviteeId = await this.people.findId(by);
-      const invitee = inviteeId ? await this.people.fact(inviteeId) : undefined;
+      const inviteeId = await this.people.findId(by, m);
+      const invitee = inviteeId ? await this.people.fact(inviteeId, m) : undefined;
       if (!invitee || !invitee.roles.includes('entrant'))
         throw new CompetitionsError('not_found', 'ENTRANT_NOT_FOUND', 'No entrant has that username or email address.');
       if (members.some((x) => x.userId === invitee.id))
         throw new CompetitionsError('conflict', 'ALREADY_IN_TEAM', 'This person is already in the team or invited.');
       this.assertRoom(competition, members.length + 1);
-      await this.assertAgesMix(invitee, members.map((x) => x.userId));
+      await this.assertAgesMix(m, invitee, members.map((x) => x.userId));
       await m.getRepository(IdeaMember).insert({ ideaId, userId: invitee.id, role: 'member', accepted: false, invitedBy: actor.userId });
-      const [inviterName] = await this.people.displayNames([actor.userId]);
+      const [inviterName] = await this.people.displayNames([actor.userId], m);
       await this.notifications.notify(m, {
         template: 'team-invitation',
         userId: invitee.id,
@@ -60,7 +60,7 @@ export class TeamsService {
         data: { firstName: invitee.firstName, inviter: inviterName, ideaTitle: idea.title, competitionTitle: competition.title },
       });
       await this.audit.record({ action: 'team.invited', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId, data: { userId: invitee.id } }, m);
-      return this.access.view(idea, await this.access.members(ideaId, m));
+      return this.access.view(idea, await this.access.members(ideaId, m), m);
     });
   }
 
@@ -69,17 +69,17 @@ export class TeamsService {
       const { idea, members, invitation } = await this.pendingInvitation(m, actor, ideaId);
       const competition = await this.access.competition(m, idea.competitionId);
       this.access.assertBeforeDeadline(competition);
-      const me = (await this.people.fact(actor.userId))!;
+      const me = (await this.people.fact(actor.userId, m))!;
       if (consentMissing(me))
         throw new CompetitionsError('forbidden', 'CONSENT_REQUIRED', 'A parent or guardian must give consent before you can join a team.');
       this.assertRoom(competition, members.length);
-      await this.assertAgesMix(me, members.filter((x) => x.userId !== actor.userId).map((x) => x.userId));
+      await this.assertAgesMix(m, me, members.filter((x) => x.userId !== actor.userId).map((x) => x.userId));
       if (idea.status === 'submitted') await this.slots.claim(m, idea, [actor.userId]);
       invitation.accepted = true;
       invitation.acceptedAt = this.clock.now();
       await m.getRepository(IdeaMember).save(invitation);
       await this.audit.record({ action: 'team.joined', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId }, m);
-      return this.access.view(idea, await this.access.members(ideaId, m));
+      return this.access.view(idea, await this.access.members(ideaId, m), m);
     });
   }
 
@@ -141,11 +141,11 @@ export class TeamsService {
   }
 
   /** An adult and an under-18 may share a team only if they share a class (SPEC §2.1). */
-  private async assertAgesMix(person: PersonFacts, others: string[]): Promise<void> {
-    const facts = await this.people.facts(others);
+  private async assertAgesMix(m: EntityManager, person: PersonFacts, others: string[]): Promise<void> {
+    const facts = await this.people.facts(others, m);
     for (const other of facts.values()) {
       const mixed = (person.ageBand === '18+') !== (other.ageBand === '18+');
-      if (mixed && !(await this.classrooms.shareAClass(person.id, other.id)))
+      if (mixed && !(await this.classrooms.shareAClass(person.id, other.id, m)))
         throw new CompetitionsError('forbidden', 'MIXED_AGE_TEAM', 'Adults and under-18s can only team up with classmates.');
     }
   }

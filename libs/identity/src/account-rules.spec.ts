@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { rosterEntrantErrors } from './accounts.service.js';
-import { secondsUntilLondonMidnight } from './consent.service.js';
+import { secondsUntilLondonMidnight } from '@app/platform';
 import { dateOfBirthErrors, nameErrors } from './people.js';
 import { pickUsernames } from './usernames.js';
 

@@ -30,6 +30,10 @@ const MAX_FAILURES_PER_IP = 100;
 const RESET_TTL_MS = 3600_000;
 const RESETS_PER_HOUR = 3;
 export const RESET_PASSWORD = 'reset_password';
+const OPERATOR_TOKEN_TTL_S = 3600;
+/** Activity restarts the 3-year retention clock and cancels any warning stage. */
+const MARK_ACTIVE = `UPDATE users SET last_active_at = $2, retention_stage = 0, retention_warned_at = NULL WHERE id = $1`;
+const OPERATOR_AUDIENCE = 'young-ideas:operator';
 
 export interface TokenPair {
   accessToken: string;
@@ -74,7 +78,7 @@ export class AuthService {
   ) {}
 
   jwtSecret(): Promise<string> {
-    return this.secrets.master(this.config.auth.jwtSecret);
+    return this.secrets.master();
   }
 
   /**
@@ -135,7 +139,7 @@ export class AuthService {
       const session = await manager.getRepository(Session).save(
         manager.getRepository(Session).create({ userId: user.id, expiresAt: new Date(now.getTime() + SESSION_MAX_MS) }),
       );
-      await manager.query(`UPDATE users SET last_active_at = $2 WHERE id = $1`, [user.id, now]);
+      await manager.query(MARK_ACTIVE, [user.id, now]);
       await this.audit.record({ action: 'auth.login', actorId: user.id, subjectType: 'session', subjectId: session.id }, manager);
       return this.issuePair(manager, session, user.mustChangePassword);
     });
@@ -174,9 +178,35 @@ export class AuthService {
     );
     if (!row) return null;
     if (now.getTime() - new Date(row.last_active_at).getTime() > 3600_000) {
-      await this.dataSource.query(`UPDATE users SET last_active_at = $2 WHERE id = $1`, [claims.sub, now]);
+      await this.dataSource.query(MARK_ACTIVE, [claims.sub, now]);
     }
     return { userId: claims.sub, sessionId: claims.sid, roles: row.roles, mustChangePassword: row.must_change_password };
+  }
+
+  /**
+   * A short-lived token for the operator surfaces outside the API (Bull Board), carried in an
+   * HttpOnly cookie; it names the session, so logging out ends it too.
+   */
+  async issueOperatorToken(principal: Principal): Promise<{ token: string; maxAgeSeconds: number }> {
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
+    const claims = { sub: principal.userId, sid: principal.sessionId, iat, exp: iat + OPERATOR_TOKEN_TTL_S, aud: OPERATOR_AUDIENCE };
+    return { token: await this.jwt.signAsync(claims, { secret: await this.jwtSecret(), algorithm: 'HS256' }), maxAgeSeconds: OPERATOR_TOKEN_TTL_S };
+  }
+
+  /** The organiser an operator token belongs to, while its session is live. */
+  async verifyOperatorToken(token: string): Promise<Principal | null> {
+    try {
+      const claims = await this.jwt.verifyAsync<AccessClaims & { aud: string }>(token, {
+        secret: await this.jwtSecret(),
+        algorithms: ['HS256'],
+        audience: OPERATOR_AUDIENCE,
+        ignoreExpiration: true, // checked against the Clock by authenticate()
+      });
+      const principal = await this.authenticate(claims);
+      return principal?.roles.includes('organiser') ? principal : null;
+    } catch {
+      return null;
+    }
   }
 
   async logout(principal: Principal): Promise<void> {
@@ -196,6 +226,7 @@ export class AuthService {
       const { token } = await this.tokens.issue(manager, RESET_PASSWORD, { subjectId: user.id, ttlMs: RESET_TTL_MS });
       await this.notifications.notify(manager, {
         template: 'password-reset',
+        userId: user.id,
         email: to,
         token,
         data: { firstName: user.firstName, forChild: !user.email },

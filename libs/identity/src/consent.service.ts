@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AttemptCounter, AuditService, Clock, SingleUseTokens, londonDate } from '@app/platform';
+import { AttemptCounter, AuditService, Clock, SingleUseTokens, londonDate, secondsUntilLondonMidnight } from '@app/platform';
 import { NotificationsService } from '@app/notifications';
 import { IdentityError } from './identity.errors.js';
 import { ageBand, displayName, effectiveConsent, type AgeBand, type ConsentMethod } from './people.js';
@@ -92,6 +92,7 @@ export class ConsentService {
       manager,
       requests.map(({ child, parentEmail }, i) => ({
         template: 'consent-request' as const,
+        userId: child.id, // about the child (erasure finds it); not in the child's inbox
         email: parentEmail,
         token: issued[i].token,
         data: { childName: displayName(child.firstName, child.lastName) },
@@ -167,6 +168,7 @@ export class ConsentService {
       await this.record(manager, child, granted, { method: 'parent_link', actorId: null, parentName: parentName.trim() });
       await this.notifications.notify(manager, {
         template: 'consent-recorded',
+        userId: child.id,
         email: String(live.data.parentEmail),
         data: { childName: displayName(child.firstName, child.lastName), granted },
       });
@@ -235,10 +237,3 @@ export class ConsentService {
 }
 
 const linkGone = () => new IdentityError('gone', 'TOKEN_EXPIRED', 'This link is no longer valid.');
-
-/** Seconds until the next Europe/London midnight (when the daily allowance renews). */
-export function secondsUntilLondonMidnight(at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' }).formatToParts(at);
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return Math.max(1, 86_400 - (part('hour') * 3600 + part('minute') * 60 + part('second')));
-}

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
-import { Clock, londonDate } from '@app/platform';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { Clock, decodeCursor, londonDate, toPage, type Page } from '@app/platform';
 import { ageBand, displayNames, effectiveConsent, type AgeBand, type ConsentStatus, type Region, type Role } from './people.js';
 import { User } from './user.entity.js';
+
+export const FORMER_ENTRANT = 'Former entrant';
 
 /** What other areas may know about a person to apply their rules (never passwords or tokens). */
 export interface PersonFacts {
@@ -30,11 +32,12 @@ export class PeopleDirectory {
     private readonly clock: Clock,
   ) {}
 
-  async facts(ids: string[]): Promise<Map<string, PersonFacts>> {
+  /** Pass the caller's transaction manager when inside one (a second connection could deadlock the pool). */
+  async facts(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, PersonFacts>> {
     const unique = [...new Set(ids)];
     if (!unique.length) return new Map();
     const today = londonDate(this.clock.now());
-    const users = await this.dataSource.getRepository(User).findBy({ id: In(unique) });
+    const users = await manager.getRepository(User).findBy({ id: In(unique) });
     return new Map(
       users.map((u) => {
         const consentStatus = effectiveConsent(u.consentStatus, u.dateOfBirth, today);
@@ -60,20 +63,41 @@ export class PeopleDirectory {
     );
   }
 
-  async fact(id: string): Promise<PersonFacts | undefined> {
-    return (await this.facts([id])).get(id);
+  async fact(id: string, manager?: EntityManager): Promise<PersonFacts | undefined> {
+    return (await this.facts([id], manager)).get(id);
   }
 
   /** Display names for one list, disambiguated within it, in the order of `ids`. */
-  async displayNames(ids: string[]): Promise<string[]> {
-    const facts = await this.facts(ids);
-    return displayNames(ids.map((id) => facts.get(id) ?? { firstName: 'Former', lastName: 'entrant' }));
+  async displayNames(ids: string[], manager?: EntityManager): Promise<string[]> {
+    const facts = await this.facts(ids, manager);
+    const names = displayNames(ids.map((id) => facts.get(id) ?? { firstName: '', lastName: '' }));
+    // An erased account is shown as "Former entrant" wherever it left a public trace (SPEC §2.1).
+    return ids.map((id, i) => (!facts.get(id) || facts.get(id)!.erased ? FORMER_ENTRANT : names[i]));
+  }
+
+  /**
+   * People matching a search (organisers finding award recipients and judges): names, username or
+   * email containing `q`, optionally with a role; newest accounts first.
+   */
+  async search(filter: { q?: string; role?: Role; limit: number; cursor?: string }): Promise<Page<PersonFacts & { username: string }>> {
+    const qb = this.dataSource.getRepository(User).createQueryBuilder('u').where('u.erasedAt IS NULL');
+    if (filter.q) {
+      const like = `%${filter.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(`(lower(u.first_name || ' ' || u.last_name) LIKE :like OR u.username LIKE :like OR u.email LIKE :like)`, { like });
+    }
+    if (filter.role) qb.andWhere(':role = ANY(u.roles)', { role: filter.role });
+    const after = decodeCursor(filter.cursor);
+    if (after) qb.andWhere('(u.createdAt, u.id) < (:at, :id)', after);
+    const rows = await qb.orderBy('u.createdAt', 'DESC').addOrderBy('u.id', 'DESC').limit(filter.limit + 1).getMany();
+    const page = toPage(rows, filter.limit, (r) => r.createdAt, (r) => r);
+    const facts = await this.facts(page.items.map((u) => u.id));
+    return { items: page.items.map((u) => ({ ...facts.get(u.id)!, username: u.username })), nextCursor: page.nextCursor };
   }
 
   /** An active account by exact username or email, for invitations. */
-  async findId(by: { username?: string; email?: string }): Promise<string | null> {
+  async findId(by: { username?: string; email?: string }, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
     const where = by.email ? { email: by.email.trim().toLowerCase() } : { username: (by.username ?? '').trim().toLowerCase() };
-    const user = await this.dataSource.getRepository(User).findOne({ where, select: { id: true, erasedAt: true } });
+    const user = await manager.getRepository(User).findOne({ where, select: { id: true, erasedAt: true } });
     return user && !user.erasedAt ? user.id : null;
   }
 }

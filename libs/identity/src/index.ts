@@ -5,6 +5,7 @@ export * from './password.service.js';
 export * from './accounts.service.js';
 export * from './auth.service.js';
 export * from './directory.service.js';
+export * from './identity-personal-data.js';
 export * from './consent.service.js';
 export { ONE_TIME_PASSWORD_BITS } from './one-time-passwords.js';
 export * from './identity.module.js';

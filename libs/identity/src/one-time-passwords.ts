@@ -52,7 +52,7 @@ export class OneTimePasswords {
 
   private hmacKey(): Promise<Buffer> {
     this.key ??= this.secrets
-      .master(this.config.auth.jwtSecret)
+      .master()
       .then((master) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'young-ideas:one-time-password', 32)));
     return this.key;
   }

@@ -6,6 +6,7 @@ export type AccountOrigin = 'self' | 'roster' | 'invitation' | 'cli';
 
 @Entity('users')
 @Index('users_email_key', ['email'], { unique: true, where: 'email IS NOT NULL' })
+@Index('users_retention_idx', ['lastActiveAt'], { where: 'erased_at IS NULL' })
 export class User {
   @PrimaryGeneratedColumn('uuid') id: string;
   /** Lower-cased; null for roster-created children and erased accounts. */
@@ -39,5 +40,8 @@ export class User {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   @Column({ type: 'timestamptz', default: () => 'now()' }) lastActiveAt: Date;
+  /** Inactivity warnings sent (0 none, 1 the 30-day one, 2 the 7-day one) and when the last went. */
+  @Column({ type: 'smallint', default: 0 }) retentionStage: number;
+  @Column({ type: 'timestamptz', nullable: true }) retentionWarnedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) erasedAt: Date | null;
 }

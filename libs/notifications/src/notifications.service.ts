@@ -19,7 +19,7 @@ import { render, type TemplateName } from './templates.js';
 export interface NotifyInput {
   template: TemplateName;
   data?: Record<string, unknown>;
-  /** Account to show it to in the in-app inbox (and whose inbox `inApp` fills). */
+  /** The account it is to or about (erasure finds it by this); shown in its inbox only with `inApp`. */
   userId?: string | null;
   /** Address to email; none means inbox only. */
   email?: string | null;
@@ -48,7 +48,7 @@ export class NotificationsService {
   ) {}
 
   private secretBox(): Promise<SecretBox> {
-    this.box ??= this.secrets.master(this.config.auth.jwtSecret).then((s) => new SecretBox(s, 'notification-token'));
+    this.box ??= this.secrets.master().then((s) => new SecretBox(s, 'notification-token'));
     return this.box;
   }
 
@@ -148,12 +148,6 @@ export class NotificationsService {
       [id, userId, this.clock.now()],
     );
     if (!res[1]) throw new DomainError('not_found', 'NOTIFICATION_NOT_FOUND', 'No such notification.');
-  }
-
-  /** Everything held about a user's notifications, for export. */
-  async exportFor(userId: string): Promise<Record<string, unknown>[]> {
-    const rows = await this.dataSource.getRepository(Notification).find({ where: { userId }, order: { createdAt: 'ASC' } });
-    return rows.map((r) => ({ id: r.id, template: r.template, data: r.data, createdAt: r.createdAt, readAt: r.readAt, sentAt: r.sentAt }));
   }
 }
 

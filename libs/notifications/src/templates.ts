@@ -120,6 +120,13 @@ export const TEMPLATES = {
       `Congratulations ${d.firstName}: with ${d.points} points from your badges you have reached the ${String(d.level).replace(/^./, (c) => c.toUpperCase())} award.`,
       d.level === 'gold' ? 'Gold is the highest award: well done.' : 'Keep earning badges to reach the next level.',
     ]),
+  'retention-warning': (d) =>
+    compose(`Your Young Ideas account will be deleted in ${d.days} days`, [
+      d.forChild
+        ? `The Young Ideas account of ${d.firstName}, linked to this address, has not been used for almost three years.`
+        : `Hello ${d.firstName}, your Young Ideas account has not been used for almost three years.`,
+      `To protect personal data, accounts left unused for three years are anonymised. If nobody signs in within ${d.days} days, the account's personal details will be wiped for good (the competition records keep only "Former entrant"). Signing in once keeps the account.`,
+    ]),
 } satisfies Record<string, Template>;
 
 export type TemplateName = keyof typeof TEMPLATES;

@@ -7,6 +7,7 @@ import { Clock } from './clock/clock.js';
 import { dataSourceOptions, ensureDatabase } from './database/database.js';
 import { AuditEntry } from './audit/audit-entry.entity.js';
 import { AuditService } from './audit/audit.service.js';
+import { AuditPersonalData } from './audit/audit-personal-data.js';
 import { OutboxMessage } from './outbox/outbox-message.entity.js';
 import { OutboxService } from './outbox/outbox.service.js';
 import { AppLogger, createRootLogger } from './logging/logging.js';
@@ -23,7 +24,7 @@ import { SingleUseTokens } from './tokens/single-use-tokens.service.js';
 
 export const platformEntities = [OutboxMessage, AuditEntry, PlatformSecret, SingleUseToken, IdempotencyRecord];
 
-const services = [Clock, RedisClient, AttemptCounter, JobQueue, OutboxService, AuditService, SecretsService, SingleUseTokens, IdempotencyService];
+const services = [Clock, RedisClient, AttemptCounter, JobQueue, OutboxService, AuditService, SecretsService, SingleUseTokens, IdempotencyService, AuditPersonalData];
 
 /** Cross-cutting infrastructure shared by the API, the worker and the CLI. */
 @Global()
@@ -36,7 +37,7 @@ export class PlatformModule {
         TypeOrmModule.forRootAsync({
           useFactory: async () => {
             await ensureDatabase(config.db.url);
-            return { ...dataSourceOptions(config.db.url), autoLoadEntities: true };
+            return { ...dataSourceOptions(config.db.url, { poolSize: config.db.poolSize }), autoLoadEntities: true };
           },
         }),
         TypeOrmModule.forFeature(platformEntities),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /** How people relate through classes, for the rules of other areas (teams, visibility, conflicts). */
 @Injectable()
@@ -8,8 +8,8 @@ export class ClassRelations {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Both students of one class, or one teaches a class the other is a student of. */
-  async shareAClass(userA: string, userB: string): Promise<boolean> {
-    const [row] = await this.dataSource.query(
+  async shareAClass(userA: string, userB: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const [row] = await manager.query(
       `SELECT EXISTS (
          SELECT 1 FROM class_student a JOIN class_student b ON b.class_id = a.class_id
           WHERE a.student_id = $1 AND b.student_id = $2
@@ -23,9 +23,9 @@ export class ClassRelations {
   }
 
   /** True when the user is a verified teacher of a class one of the students is in. */
-  async teachesAnyOf(teacherId: string, studentIds: string[]): Promise<boolean> {
+  async teachesAnyOf(teacherId: string, studentIds: string[], manager: EntityManager = this.dataSource.manager): Promise<boolean> {
     if (!studentIds.length) return false;
-    const [row] = await this.dataSource.query(
+    const [row] = await manager.query(
       `SELECT EXISTS (
          SELECT 1 FROM class_teacher t
            JOIN school_class c ON c.id = t.class_id

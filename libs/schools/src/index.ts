@@ -7,5 +7,6 @@ export * from './roster-csv.js';
 export * from './schools.service.js';
 export * from './classes.service.js';
 export * from './class-relations.service.js';
+export * from './schools-personal-data.js';
 export * from './roster.service.js';
 export * from './schools.module.js';

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
 import { ClassRelations } from './class-relations.service.js';
+import { SchoolsPersonalData } from './schools-personal-data.js';
 import { ClassesService } from './classes.service.js';
 import { RosterService } from './roster.service.js';
 import { ClassStudent, ClassTeacher, SchoolClass } from './school-class.entity.js';
@@ -13,7 +14,7 @@ export const schoolsEntities = [School, SchoolMembership, SchoolClass, ClassTeac
 
 @Module({
   imports: [TypeOrmModule.forFeature(schoolsEntities), IdentityModule, NotificationsModule],
-  providers: [SchoolsService, ClassesService, RosterService, ClassRelations],
-  exports: [SchoolsService, ClassesService, RosterService, ClassRelations],
+  providers: [SchoolsService, ClassesService, RosterService, ClassRelations, SchoolsPersonalData],
+  exports: [SchoolsService, ClassesService, RosterService, ClassRelations, SchoolsPersonalData],
 })
 export class SchoolsModule {}

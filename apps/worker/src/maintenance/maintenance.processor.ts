@@ -2,12 +2,14 @@ import { InjectQueue, Processor } from '@nestjs/bullmq';
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { OutboxService, ProcessorHost, QUEUES } from '@app/platform';
+import { RetentionService } from '@app/privacy';
 
 /** Periodic housekeeping, scheduled once per deployment with a BullMQ job scheduler. */
 @Processor(QUEUES.maintenance)
 export class MaintenanceProcessor extends ProcessorHost implements OnApplicationBootstrap {
   constructor(
     private readonly outbox: OutboxService,
+    private readonly retention: RetentionService,
     @InjectQueue(QUEUES.maintenance) private readonly queue: Queue,
   ) {
     super();
@@ -15,12 +17,16 @@ export class MaintenanceProcessor extends ProcessorHost implements OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.upsertJobScheduler('prune-outbox', { every: 3600_000 }, { name: 'prune-outbox' });
+    // Daily at 03:15 London time: inactivity warnings and anonymisation (SPEC §2.1).
+    await this.queue.upsertJobScheduler('retention-sweep', { pattern: '15 3 * * *', tz: 'Europe/London' }, { name: 'retention-sweep' });
   }
 
   async process(job: Job): Promise<unknown> {
     switch (job.name) {
       case 'prune-outbox':
         return { pruned: await this.outbox.prune(7) };
+      case 'retention-sweep':
+        return this.retention.sweep();
       default:
         return 'unknown-job';
     }

@@ -23,12 +23,19 @@ export class Clock {
   }
 }
 
-/** Today's calendar date in Europe/London as YYYY-MM-DD. */
+// Built once: constructing an Intl.DateTimeFormat costs ~60× formatting with one (seen in profiles).
+const LONDON_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar date in Europe/London as YYYY-MM-DD. */
 export function londonDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
+  return LONDON_DATE.format(at);
+}
+
+const LONDON_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
+
+/** Seconds until the next Europe/London midnight (when daily allowances renew). */
+export function secondsUntilLondonMidnight(at: Date): number {
+  const parts = LONDON_TIME.formatToParts(at);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return Math.max(1, 86_400 - (part('hour') * 3600 + part('minute') * 60 + part('second')));
 }

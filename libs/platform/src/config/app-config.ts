@@ -19,6 +19,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 class Env {
   @IsOptional() @IsIn(['production', 'development', 'test']) NODE_ENV?: string;
   @IsOptional() @Matches(/^postgres(ql)?:\/\//) DATABASE_URL?: string;
+  @IsOptional() @IsInt() @Min(2) @Max(500) DATABASE_POOL_SIZE?: number;
   @IsOptional() @Matches(/^rediss?:\/\//) REDIS_URL?: string;
   @IsOptional() @Matches(/^[a-zA-Z0-9_:-]{1,64}$/) REDIS_PREFIX?: string;
   @IsOptional() @Matches(/^smtps?:\/\//) SMTP_URL?: string;
@@ -70,7 +71,7 @@ export class AppConfig {
     rateLimitIpPerMinute: number;
     rateLimitAccountPerMinute: number;
   };
-  readonly db!: { url: string };
+  readonly db!: { url: string; poolSize: number };
   readonly redis!: { url: string; prefix: string };
   readonly mail!: { smtpUrl?: string; from: string; dir: string };
   readonly auth!: { jwtSecret?: string; argon2MemoryKib: number };
@@ -107,7 +108,7 @@ export class AppConfig {
         rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE ?? 1200,
         rateLimitAccountPerMinute: env.RATE_LIMIT_ACCOUNT_PER_MINUTE ?? 600,
       },
-      db: { url: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/young_ideas' },
+      db: { url: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/young_ideas', poolSize: env.DATABASE_POOL_SIZE ?? 20 },
       redis: { url: env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: env.REDIS_PREFIX ?? 'yi' },
       mail: {
         smtpUrl: env.SMTP_URL,

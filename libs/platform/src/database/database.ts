@@ -40,7 +40,8 @@ export function dataSourceOptions(
     namingStrategy: new SnakeNamingStrategy(),
     entities: extra.entities ?? [],
     migrations: extra.migrations ?? [],
-    extra: { max: extra.poolSize ?? 20, application_name: 'young-ideas' },
+    // A bounded wait for a pool connection: an exhausted pool answers an error instead of hanging.
+    extra: { max: extra.poolSize ?? 20, connectionTimeoutMillis: 15_000, application_name: 'young-ideas' },
     logger: new SqlLogger(),
     maxQueryExecutionTime: 2000,
   } as DataSourceOptions;

@@ -1,21 +1,33 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../config/app-config.js';
 
 /**
  * Returns a named secret: the configured value when there is one, otherwise the value generated and
  * stored by the first process that asked (race-safe across API and worker starting together).
  */
 @Injectable()
-export class SecretsService {
+export class SecretsService implements OnApplicationBootstrap {
   private readonly cache = new Map<string, Promise<string>>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Loaded before the first request: code running inside a transaction asks for it, and a first load
+   * then would need a second pool connection while every connection is held by such transactions.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.master();
+  }
 
   /** The application master secret (JWT_SECRET, or generated): JWT signing and key derivation. */
-  master(configured: string | undefined): Promise<string> {
-    return this.get('master', configured, () => randomBytes(48).toString('base64url'));
+  master(): Promise<string> {
+    return this.get('master', this.config.auth.jwtSecret, () => randomBytes(48).toString('base64url'));
   }
 
   get(name: string, configured: string | undefined, generate: () => string | Promise<string>): Promise<string> {

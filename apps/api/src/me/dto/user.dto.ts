@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, Length, ValidateNested } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { AGE_BANDS, CONSENT_STATUSES, REGIONS, ROLES, type AccountView, type Region } from '@app/identity';
 import { PersonName } from '../../common/dto.js';
 
@@ -73,4 +73,8 @@ export class NotificationDto {
 export class NotificationPageDto {
   @ApiProperty({ type: [NotificationDto] }) items: NotificationDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class EraseMeDto {
+  @ApiProperty({ description: 'The current password, to confirm' }) @IsString() @Length(1, 1024) password: string;
 }

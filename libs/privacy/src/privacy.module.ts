@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { AuditPersonalData, PERSONAL_DATA_HOLDERS } from '@app/platform';
+import { IdentityModule, IdentityPersonalData } from '@app/identity';
+import { NotificationsModule, NotificationsPersonalData } from '@app/notifications';
+import { SchoolsModule, SchoolsPersonalData } from '@app/schools';
+import { CompetitionsModule, CompetitionsPersonalData } from '@app/competitions';
+import { PrivacyService } from './privacy.service.js';
+import { RetentionService } from './retention.service.js';
+
+/** Every area that holds personal data lists its holder here, once. */
+const HOLDERS = [IdentityPersonalData, NotificationsPersonalData, SchoolsPersonalData, CompetitionsPersonalData, AuditPersonalData];
+
+@Module({
+  imports: [IdentityModule, NotificationsModule, SchoolsModule, CompetitionsModule],
+  providers: [
+    PrivacyService,
+    RetentionService,
+    { provide: PERSONAL_DATA_HOLDERS, inject: HOLDERS, useFactory: (...holders: unknown[]) => holders },
+  ],
+  exports: [PrivacyService, RetentionService],
+})
+export class PrivacyModule {}
