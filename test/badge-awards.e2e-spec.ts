@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { hashIdentity, verifyCredential } from '@app/badges';
+import { ERASED_REASON, decodeStatusList, hashIdentity, isRevoked, verifyCredential } from '@app/badges';
 import { JobQueue } from '@app/platform';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/mail-capture.js';
@@ -15,6 +15,7 @@ import {
   bornYearsAgo,
   session,
   aTeacher,
+  PASSWORD,
   withOwnPassword,
   type SignedInUser,
   type VerifiedTeacher,
@@ -214,5 +215,29 @@ describe('built-in badges from domain events', () => {
     await t.http().post(`/api/v1/badge-awards/${rows[0].id}/revoke`).set(org.auth).send({ reason: 'Did not finish the round.' }).expect(204);
     await finished([await jobs.enqueue('awardBuiltInBadge', data)]);
     expect(await t.db.query(`SELECT id FROM badge_award a WHERE a.recipient_id = $1 AND a.revoked_at IS NULL`, [judge.id])).toEqual([]);
+  });
+});
+
+describe('export and erasure', () => {
+  it('exports my badges with the hash that names me; erasure revokes and unpublishes them, keeping the count', async () => {
+    const me = await aSignedInEntrant(t);
+    const badge = await aBadge(t, org, { points: 70 });
+    const awarded = (await award(org.auth, badge.id, me.id, { narrative: 'Ran the school coding club stall.' }).expect(201)).body;
+    const credential = (await fetchPublic(t, awarded.openBadges.credentialUrl)).json;
+
+    const exported = (await t.http().get('/api/v1/me/export').set(me.auth).expect(200)).body.badges;
+    expect(exported).toMatchObject({ points: 70, level: null, awards: [expect.objectContaining({ id: awarded.id, evidence: { narrative: 'Ran the school coding club stall.' } })] });
+    expect(exported.awards[0].recipientIdentity).toEqual({ type: 'email', hash: credential.credentialSubject.identifier[0].identityHash, salt: credential.credentialSubject.identifier[0].salt });
+
+    await t.http().delete('/api/v1/me').set(me.auth).send({ password: PASSWORD }).expect(204);
+
+    expect((await fetchPublic(t, awarded.openBadges.credentialUrl)).status).toBe(404);
+    const assertion = await fetchPublic(t, awarded.openBadges.assertionUrl);
+    expect([assertion.status, assertion.json]).toEqual([410, { id: awarded.openBadges.assertionUrl, revoked: true, revocationReason: ERASED_REASON }]);
+    const list = (await fetchPublic(t, credential.credentialStatus.statusListCredential)).json;
+    expect(isRevoked(await decodeStatusList(list.credentialSubject.encodedList), Number(credential.credentialStatus.statusListIndex))).toBe(true);
+    expect(await verifyCredential(credential, { documentLoader: await verifierLoader(t, credential) })).toMatchObject({ verified: false, revoked: true });
+    const [row] = await t.db.query(`SELECT credential, recipient_hash, evidence FROM badge_award WHERE id = $1`, [awarded.id]);
+    expect(row).toEqual({ credential: null, recipient_hash: null, evidence: { narrative: '[removed]' } });
   });
 });

@@ -162,7 +162,7 @@ export class BadgeAwards {
       const now = this.clock.now();
       await m.getRepository(BadgeAward).update({ id: awardId }, { revokedAt: now, revokedBy: actorId, revocationReason: reason.trim() });
       if (locked.statusListId !== null && locked.statusListIndex !== null)
-        await this.statusLists.revoke(m, locked.statusListId, locked.statusListIndex);
+        await this.statusLists.revoke(m, locked.statusListId, [locked.statusListIndex]);
       await this.audit.record(
         { action: 'badge.revoked', actorId, subjectType: 'badge_award', subjectId: awardId, data: { badgeId: locked.badgeId, recipientId: locked.recipientId, reason: reason.trim() } },
         m,

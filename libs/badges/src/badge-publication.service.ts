@@ -139,6 +139,11 @@ export class BadgePublication {
     return this.credentials.get(awardId);
   }
 
+  /** Drops a credential from this process's memory (other processes let it expire: CREDENTIAL_CACHE). */
+  forgetCached(awardId: string): void {
+    this.credentials.delete(awardId);
+  }
+
   /** The OB 2.0 hosted assertion, or its revocation (410), or null when not public. */
   async assertion(awardId: string): Promise<AssertionAnswer | null> {
     const award = await this.visible(awardId);

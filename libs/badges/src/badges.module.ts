@@ -10,11 +10,12 @@ import { BadgeIssuer } from './badge-issuer.service.js';
 import { BadgePublication } from './badge-publication.service.js';
 import { BadgeClass, BadgeEndorsement } from './badge.entity.js';
 import { StatusListsService } from './status-lists.service.js';
+import { BadgesPersonalData } from './badges-personal-data.js';
 import { BadgeStatusList } from './status-list.entity.js';
 
 export const badgesEntities = [BadgeClass, BadgeEndorsement, BadgeAward, BadgeStatusList];
 
-const services = [BadgeIssuer, BadgeCatalogue, BadgeAwards, BadgePublication, StatusListsService];
+const services = [BadgeIssuer, BadgeCatalogue, BadgeAwards, BadgePublication, StatusListsService, BadgesPersonalData];
 
 /** Skill badges: the catalogue, awards, levels and their Open Badges 2.0 and 3.0 publication. */
 @Module({

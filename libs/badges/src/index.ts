@@ -14,4 +14,5 @@ export * from './status-lists.service.js';
 export * from './badge-catalogue.service.js';
 export * from './badge-publication.service.js';
 export * from './badge-awards.service.js';
+export * from './badges-personal-data.js';
 export * from './badges.module.js';

@@ -61,12 +61,12 @@ export class StatusListsService {
     });
   }
 
-  /** Sets the revocation bit of `index` and re-signs the list, in the caller's transaction. */
-  async revoke(m: EntityManager, listId: number, index: number): Promise<void> {
+  /** Sets the revocation bits of `indices` and re-signs the list once, in the caller's transaction. */
+  async revoke(m: EntityManager, listId: number, indices: readonly number[]): Promise<void> {
     const [row]: { revoked: Buffer }[] = await m.query(`SELECT revoked FROM badge_status_list WHERE id = $1 FOR UPDATE`, [listId]);
     if (!row) throw new Error(`status list ${listId} is missing`);
     const list = statusListFromBytes(row.revoked);
-    setRevoked(list, index, true);
+    for (const index of indices) setRevoked(list, index, true);
     const credential = await this.sign(listId, list);
     await m.query(`UPDATE badge_status_list SET revoked = $2, credential = $3, updated_at = now() WHERE id = $1`, [
       listId,

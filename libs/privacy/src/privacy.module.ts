@@ -4,14 +4,15 @@ import { IdentityModule, IdentityPersonalData } from '@app/identity';
 import { NotificationsModule, NotificationsPersonalData } from '@app/notifications';
 import { SchoolsModule, SchoolsPersonalData } from '@app/schools';
 import { CompetitionsModule, CompetitionsPersonalData } from '@app/competitions';
+import { BadgesModule, BadgesPersonalData } from '@app/badges';
 import { PrivacyService } from './privacy.service.js';
 import { RetentionService } from './retention.service.js';
 
 /** Every area that holds personal data lists its holder here, once. */
-const HOLDERS = [IdentityPersonalData, NotificationsPersonalData, SchoolsPersonalData, CompetitionsPersonalData, AuditPersonalData];
+const HOLDERS = [IdentityPersonalData, NotificationsPersonalData, SchoolsPersonalData, CompetitionsPersonalData, BadgesPersonalData, AuditPersonalData];
 
 @Module({
-  imports: [IdentityModule, NotificationsModule, SchoolsModule, CompetitionsModule],
+  imports: [IdentityModule, NotificationsModule, SchoolsModule, CompetitionsModule, BadgesModule],
   providers: [
     PrivacyService,
     RetentionService,
