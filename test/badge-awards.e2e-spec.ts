@@ -239,5 +239,13 @@ describe('export and erasure', () => {
     expect(await verifyCredential(credential, { documentLoader: await verifierLoader(t, credential) })).toMatchObject({ verified: false, revoked: true });
     const [row] = await t.db.query(`SELECT credential, recipient_hash, evidence FROM badge_award WHERE id = $1`, [awarded.id]);
     expect(row).toEqual({ credential: null, recipient_hash: null, evidence: { narrative: '[removed]' } });
+
+    // A domain event arriving after the erasure awards nothing and notifies nobody.
+    const jobs = t.app.get(JobQueue);
+    const id = await jobs.enqueue('awardBuiltInBadge', { badge: 'idea-maker', userIds: [me.id], source: { competitionId: '00000000-0000-4000-8000-000000000003' } });
+    await waitFor(async () => (await jobs.queue('badges').getJob(id))?.isCompleted(), 15_000, 'the award job');
+    expect(await t.db.query(`SELECT id FROM badge_award WHERE recipient_id = $1 AND revoked_at IS NULL`, [me.id])).toEqual([]);
+    const notes = await t.db.query(`SELECT count(*)::int AS n FROM notification WHERE user_id = $1 AND (email IS NOT NULL OR data <> '{}')`, [me.id]);
+    expect(notes[0].n).toBe(0);
   });
 });

@@ -16,6 +16,14 @@ import { levelFor, levelsCrossed, type Level } from './levels.js';
 import { publicTextErrors } from './public-text.js';
 import { StatusListsService } from './status-lists.service.js';
 
+/**
+ * Serialises the writes about one person's awards (an award, an erasure) for the transaction: points and
+ * levels stay exact, and an erasure never races an award.
+ */
+export async function lockRecipient(m: EntityManager, userId: string): Promise<void> {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`badge-recipient:${userId}`]);
+}
+
 export interface AwardActor {
   userId: string;
   roles: readonly Role[];
@@ -256,7 +264,11 @@ export class BadgeAwards {
   }): Promise<string | null> {
     const { badge, recipient } = input;
     return this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`badge-recipient:${recipient.id}`]);
+      await lockRecipient(m, recipient.id);
+      // Under the lock an erasure also takes first (BadgesPersonalData): an account erased meanwhile
+      // is seen here and gets nothing.
+      const person = await this.people.fact(recipient.id, m);
+      if (!person || person.erased) return null;
       const before = await this.livePoints(m, recipient.id);
       const inserted = await m
         .createQueryBuilder()

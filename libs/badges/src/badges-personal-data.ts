@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock, type PersonalDataHolder } from '@app/platform';
-import { BadgeAwards } from './badge-awards.service.js';
+import { BadgeAwards, lockRecipient } from './badge-awards.service.js';
 import { BadgePublication } from './badge-publication.service.js';
 import { StatusListsService } from './status-lists.service.js';
 
@@ -45,7 +45,13 @@ export class BadgesPersonalData implements PersonalDataHolder {
     return { awards, points: progress.points, level: progress.level };
   }
 
+  /**
+   * Takes the person's award lock first: an award being recorded finishes before the erasure goes on
+   * (so the erasure wipes it and its notifications), and one that starts later sees the erasure. The
+   * privacy area runs this holder before the notifications one for that reason.
+   */
   async forget(manager: EntityManager, userId: string): Promise<void> {
+    await lockRecipient(manager, userId);
     const live: { id: string; status_list_id: number | null; status_list_index: number | null }[] = await manager.query(
       `SELECT id, status_list_id, status_list_index FROM badge_award WHERE recipient_id = $1 AND revoked_at IS NULL FOR UPDATE`,
       [userId],

@@ -8,8 +8,12 @@ import { BadgesModule, BadgesPersonalData } from '@app/badges';
 import { PrivacyService } from './privacy.service.js';
 import { RetentionService } from './retention.service.js';
 
-/** Every area that holds personal data lists its holder here, once. */
-const HOLDERS = [IdentityPersonalData, NotificationsPersonalData, SchoolsPersonalData, CompetitionsPersonalData, BadgesPersonalData, AuditPersonalData];
+/**
+ * Every area that holds personal data lists its holder here, once. Erasure runs them in this order (the
+ * account last): badges first, as its lock holds back awards being made meanwhile, whose notifications
+ * the notifications holder must then see.
+ */
+const HOLDERS = [BadgesPersonalData, IdentityPersonalData, NotificationsPersonalData, SchoolsPersonalData, CompetitionsPersonalData, AuditPersonalData];
 
 @Module({
   imports: [IdentityModule, NotificationsModule, SchoolsModule, CompetitionsModule, BadgesModule],
