@@ -14,6 +14,13 @@ import { IdeasController } from './ideas/ideas.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { SchoolsModule } from '@app/schools';
 import { AdminController } from './admin/admin.controller.js';
+import { BadgesModule } from '@app/badges';
+import { BadgeAwardsController } from './badges/badge-awards.controller.js';
+import { BadgesController } from './badges/badges.controller.js';
+import { MyBadgesController } from './badges/my-badges.controller.js';
+import { ObImagesController } from './ob/ob-images.controller.js';
+import { ObV2Controller } from './ob/ob-v2.controller.js';
+import { ObV3Controller } from './ob/ob-v3.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { ClassAccessGuard } from './classes/class-access.guard.js';
@@ -51,6 +58,7 @@ export class ApiModule {
         PrivacyModule,
         OpenDataModule,
         SchoolsModule,
+        BadgesModule,
       ],
       controllers: [
         HealthController,
@@ -68,6 +76,12 @@ export class ApiModule {
         ClassesController,
         RosterController,
         ConsentController,
+        BadgesController,
+        BadgeAwardsController,
+        MyBadgesController,
+        ObV2Controller,
+        ObV3Controller,
+        ObImagesController,
       ],
       providers: [
         JwtStrategy,

@@ -7,8 +7,11 @@ import helmet from 'helmet';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppConfig, AppLogger, requestLogging } from '@app/platform';
+import { BadgePublication } from '@app/badges';
 import { mountBullBoard } from './admin/bull-board.js';
 import { ApiModule } from './api.module.js';
+import { credentialFastLane, installFastLane } from './ob/credential-fast-lane.js';
+import { CACHE } from './ob/ob-response.js';
 import { problemMiddleware } from './common/problem-details.filter.js';
 import { problem } from './common/problem.js';
 
@@ -23,6 +26,7 @@ const OUTSIDE_PREFIX = [
   { path: 'verify-email', method: RequestMethod.GET },
   { path: 'reset-password', method: RequestMethod.GET },
   { path: 'consent', method: RequestMethod.GET },
+  { path: 'ob/{*document}', method: RequestMethod.GET },
   { path: 'admin/session', method: RequestMethod.ALL },
 ];
 
@@ -48,6 +52,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
 /** Sets the application up exactly as production runs it (tests call this too). */
 export function configureApiApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
   const logger = app.get(AppLogger);
+  const security = helmet();
   app.useLogger(logger);
   app.use(requestLogging(logger.root));
   app.set('trust proxy', config.http.trustProxy);
@@ -61,7 +66,7 @@ export function configureApiApp(app: NestExpressApplication, config: AppConfig):
     }
     next();
   });
-  app.use(helmet());
+  app.use(security);
   app.enableCors({
     origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
     credentials: true,
@@ -76,6 +81,16 @@ export function configureApiApp(app: NestExpressApplication, config: AppConfig):
   setUpOpenApi(app, config);
 
   const server = app.getHttpServer() as Server;
+  // In front of everything: public credentials already served once are answered from memory (see the file).
+  installFastLane(
+    server,
+    app.getHttpAdapter().getInstance(),
+    credentialFastLane(app.get(BadgePublication), {
+      security,
+      rateLimitPerMinute: config.http.rateLimitIpPerMinute,
+      cacheControl: CACHE.revalidate,
+    }),
+  );
   server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
     if (err.code === 'HPE_HEADER_OVERFLOW')
       return writeRawProblem(socket, 431, 'HEADERS_TOO_LARGE', 'The request headers are too large.', 'Request Header Fields Too Large');

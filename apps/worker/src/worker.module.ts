@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, PlatformModule } from '@app/platform';
 import { NotificationsModule } from '@app/notifications';
 import { PrivacyModule } from '@app/privacy';
+import { BadgesModule } from '@app/badges';
+import { AwardBuiltInBadgeProcessor } from './badges/award-built-in-badge.processor.js';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor.js';
 import { DeliverNotificationProcessor } from './notifications/deliver-notification.processor.js';
 import { OutboxRelayRunner } from './outbox/outbox-relay.runner.js';
@@ -12,8 +14,8 @@ export class WorkerModule {
   static forRoot(config: AppConfig = AppConfig.load()): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot(config), NotificationsModule, PrivacyModule],
-      providers: [OutboxRelayRunner, DeliverNotificationProcessor, MaintenanceProcessor],
+      imports: [PlatformModule.forRoot(config), NotificationsModule, PrivacyModule, BadgesModule],
+      providers: [OutboxRelayRunner, DeliverNotificationProcessor, MaintenanceProcessor, AwardBuiltInBadgeProcessor],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditService, Clock, londonDate, type FieldError } from '@app/platform';
+import { AuditService, Clock, OutboxService, londonDate, type FieldError } from '@app/platform';
 import { PeopleDirectory, ageOn } from '@app/identity';
 import { NotificationsService } from '@app/notifications';
 import { competitionStatus, eligibilityDate } from './competition-status.js';
@@ -23,6 +23,7 @@ export class SubmissionsService {
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly outbox: OutboxService,
   ) {}
 
   async submit(actor: Actor, ideaId: string): Promise<IdeaView> {
@@ -84,6 +85,11 @@ export class SubmissionsService {
           data: { firstName: who.firstName, ideaTitle: idea.title, competitionTitle: competition.title, version },
         });
       }
+      // Built-in badges (SPEC §2.5), awarded by the badges area exactly once per person: every submit
+      // names the whole team, so members who joined since an earlier submit earn theirs too.
+      const source = { competitionId: competition.id, ideaId };
+      await this.outbox.add(m, 'awardBuiltInBadge', { badge: 'idea-maker', userIds: team, source });
+      if (team.length >= 2) await this.outbox.add(m, 'awardBuiltInBadge', { badge: 'team-player', userIds: team, source });
       await this.audit.record({ action: 'idea.submitted', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId, data: { version, contentHash: hash } }, m);
       return this.access.view(idea, members, m);
     });

@@ -110,6 +110,16 @@ export const TEMPLATES = {
       `Hello ${d.firstName}, a colleague has approved you as a teacher at ${d.schoolName} on Young Ideas.`,
       'You can now create classes, import class rosters and attest consent for your pupils.',
     ]),
+  'badge-awarded': (d) =>
+    compose(`You earned the ${d.badgeName} badge`, [
+      `Hello ${d.firstName}, you have been awarded the ${d.badgeName} badge (${d.points} points). You now have ${d.totalPoints} points.`,
+      'Your badges are in your Young Ideas account, where you can share them as Open Badges.',
+    ]),
+  'level-reached': (d) =>
+    compose(`You reached ${String(d.level).replace(/^./, (c) => c.toUpperCase())}`, [
+      `Congratulations ${d.firstName}: with ${d.points} points from your badges you have reached the ${String(d.level).replace(/^./, (c) => c.toUpperCase())} award.`,
+      d.level === 'gold' ? 'Gold is the highest award: well done.' : 'Keep earning badges to reach the next level.',
+    ]),
   'retention-warning': (d) =>
     compose(`Your Young Ideas account will be deleted in ${d.days} days`, [
       d.forChild

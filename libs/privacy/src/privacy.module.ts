@@ -4,14 +4,19 @@ import { IdentityModule, IdentityPersonalData } from '@app/identity';
 import { NotificationsModule, NotificationsPersonalData } from '@app/notifications';
 import { SchoolsModule, SchoolsPersonalData } from '@app/schools';
 import { CompetitionsModule, CompetitionsPersonalData } from '@app/competitions';
+import { BadgesModule, BadgesPersonalData } from '@app/badges';
 import { PrivacyService } from './privacy.service.js';
 import { RetentionService } from './retention.service.js';
 
-/** Every area that holds personal data lists its holder here, once. */
-const HOLDERS = [IdentityPersonalData, NotificationsPersonalData, SchoolsPersonalData, CompetitionsPersonalData, AuditPersonalData];
+/**
+ * Every area that holds personal data lists its holder here, once. Erasure runs them in this order (the
+ * account last): badges first, as its lock holds back awards being made meanwhile, whose notifications
+ * the notifications holder must then see.
+ */
+const HOLDERS = [BadgesPersonalData, IdentityPersonalData, NotificationsPersonalData, SchoolsPersonalData, CompetitionsPersonalData, AuditPersonalData];
 
 @Module({
-  imports: [IdentityModule, NotificationsModule, SchoolsModule, CompetitionsModule],
+  imports: [IdentityModule, NotificationsModule, SchoolsModule, CompetitionsModule, BadgesModule],
   providers: [
     PrivacyService,
     RetentionService,

@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { BadgeAwards } from '@app/badges';
 import { IdeasService } from '@app/competitions';
 import type { ClassDetail, ClassStudentView } from '@app/schools';
 import { ClassDto, ClassStudentDto, IdeaCountsDto } from './dto/classes.dto.js';
-
-interface Progress {
-  badgeCount: number;
-  points: number;
-  level: ClassStudentDto['level'];
-}
 
 /**
  * Assembles SPEC §3's class shape from the areas that own its parts: the class and its students from
@@ -15,7 +10,10 @@ interface Progress {
  */
 @Injectable()
 export class ClassViewService {
-  constructor(private readonly ideas: IdeasService) {}
+  constructor(
+    private readonly ideas: IdeasService,
+    private readonly badges: BadgeAwards,
+  ) {}
 
   async toDto(detail: ClassDetail): Promise<ClassDto> {
     return {
@@ -31,7 +29,7 @@ export class ClassViewService {
 
   async studentDtos(students: ClassStudentView[]): Promise<ClassStudentDto[]> {
     const ids = students.map((s) => s.userId);
-    const [ideas, progress] = await Promise.all([this.ideaCounts(ids), this.progress(ids)]);
+    const [ideas, progress] = await Promise.all([this.ideaCounts(ids), this.badges.progress(ids)]);
     return students.map((s) => ({
       userId: s.userId,
       firstName: s.firstName,
@@ -47,13 +45,5 @@ export class ClassViewService {
 
   private ideaCounts(userIds: string[]): Promise<Map<string, IdeaCountsDto>> {
     return this.ideas.countsByMember(userIds);
-  }
-
-  /**
-   * Where the badges area plugs in badge count, points and level once it exists. No badge can be
-   * awarded yet, so nobody has any.
-   */
-  private async progress(_userIds: string[]): Promise<Map<string, Progress>> {
-    return new Map();
   }
 }
