@@ -4,6 +4,7 @@ import { IdentityModule } from '@app/identity';
 import { NotificationsModule } from '@app/notifications';
 import { Competition } from './competition.entity.js';
 import { CompetitionsService } from './competitions.service.js';
+import { EntriesService } from './entries.service.js';
 import { IdeaAccess } from './idea-access.js';
 import { Idea, IdeaMember, IdeaReport, IdeaVersion, SubmissionSlot } from './idea.entity.js';
 import { IdeasService } from './ideas.service.js';
@@ -14,7 +15,7 @@ import { TeamsService } from './teams.service.js';
 
 export const competitionsEntities = [Competition, Idea, IdeaMember, IdeaVersion, SubmissionSlot, IdeaReport];
 
-const services = [CompetitionsService, IdeasService, TeamsService, SubmissionsService, ModerationService];
+const services = [CompetitionsService, IdeasService, TeamsService, SubmissionsService, ModerationService, EntriesService];
 
 /**
  * Competitions, ideas, teams and submissions. The application says who answers `Classrooms` (the

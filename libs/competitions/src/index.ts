@@ -9,4 +9,5 @@ export * from './ideas.service.js';
 export * from './teams.service.js';
 export * from './submissions.service.js';
 export * from './moderation.service.js';
+export * from './entries.service.js';
 export * from './competitions.module.js';

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { IdeaContent, IdeaOutcome } from './idea.entity.js';
+
+/** A submitted, visible idea as it stood at the deadline: what judging judges (SPEC §2.3, §2.4). */
+export interface Entry {
+  ideaId: string;
+  /** The lead entrant (the idea's owner). */
+  ownerId: string;
+  /** The snapshot judged: the latest version submitted before the deadline. */
+  versionId: string;
+  version: number;
+  /** When that version was submitted (ties in the results break by earlier submission). */
+  submittedAt: Date;
+  /** The team of that snapshot. */
+  memberIds: string[];
+}
+
+export interface Snapshot extends IdeaContent {
+  versionId: string;
+  ideaId: string;
+  version: number;
+}
+
+interface EntryRow {
+  id: string;
+  owner_id: string;
+  version_id: string;
+  version: number;
+  submitted_at: Date;
+  member_ids: string[];
+}
+
+/**
+ * What judging needs from competitions, set-based: the entries of a competition at its deadline
+ * (streamed in batches, never all ideas as entities), snapshots by version, idea outcomes, and the
+ * entrants to notify. Judging never reads competitions' tables itself.
+ */
+@Injectable()
+export class EntriesService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The judgeable entries of a competition — submitted and not hidden, each with its latest version
+   * submitted at or before `deadline` — in ascending idea id order, in batches (keyset pagination,
+   * one indexed query per batch). `ideaIds` narrows them (a final round's shortlist).
+   */
+  async *atDeadline(competitionId: string, deadline: Date, options: { ideaIds?: string[]; batchSize?: number } = {}): AsyncGenerator<Entry[]> {
+    const batchSize = options.batchSize ?? 20_000;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows: EntryRow[] = await this.dataSource.query(
+        `SELECT i.id, i.owner_id, v.id AS version_id, v.version, v.submitted_at, v.member_ids
+           FROM idea i
+           CROSS JOIN LATERAL (
+             SELECT id, version, submitted_at, member_ids FROM idea_version
+              WHERE idea_id = i.id AND submitted_at <= $2
+              ORDER BY version DESC LIMIT 1) v
+          WHERE i.competition_id = $1 AND i.status = 'submitted' AND NOT i.hidden AND i.id > $3
+            AND ($5::uuid[] IS NULL OR i.id = ANY($5::uuid[]))
+          ORDER BY i.id
+          LIMIT $4`,
+        [competitionId, deadline, after, batchSize, options.ideaIds ?? null],
+      );
+      if (!rows.length) return;
+      yield rows.map((r) => ({
+        ideaId: r.id,
+        ownerId: r.owner_id,
+        versionId: r.version_id,
+        version: r.version,
+        submittedAt: r.submitted_at,
+        memberIds: r.member_ids,
+      }));
+      if (rows.length < batchSize) return;
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  /** Snapshots by version id (what a judge reads, what public results show). */
+  async snapshots(versionIds: string[]): Promise<Map<string, Snapshot>> {
+    if (!versionIds.length) return new Map();
+    const rows: { id: string; idea_id: string; version: number; content: IdeaContent }[] = await this.dataSource.query(
+      `SELECT id, idea_id, version, content FROM idea_version WHERE id = ANY($1::uuid[])`,
+      [[...new Set(versionIds)]],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          versionId: r.id,
+          ideaId: r.idea_id,
+          version: r.version,
+          title: r.content.title,
+          summary: r.content.summary,
+          problem: r.content.problem,
+          solution: r.content.solution,
+          audience: r.content.audience,
+          category: r.content.category,
+          links: r.content.links ?? [],
+        },
+      ]),
+    );
+  }
+
+  /** Records judging outcomes on ideas of the competition, in the caller's transaction (one statement). */
+  async setOutcomes(manager: EntityManager, competitionId: string, outcomes: { ideaId: string; outcome: IdeaOutcome }[]): Promise<void> {
+    if (!outcomes.length) return;
+    await manager.query(
+      `UPDATE idea SET outcome = x.outcome, updated_at = now()
+         FROM unnest($2::uuid[], $3::text[]) AS x(id, outcome)
+        WHERE idea.id = x.id AND idea.competition_id = $1`,
+      [competitionId, outcomes.map((o) => o.ideaId), outcomes.map((o) => o.outcome)],
+    );
+  }
+
+  /**
+   * Every entrant of the competition (a member of a submitted idea) with their idea, in batches by
+   * user id: the recipients of results notifications.
+   */
+  async *entrants(competitionId: string, batchSize = 1000): AsyncGenerator<{ userId: string; ideaId: string }[]> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows: { user_id: string; idea_id: string }[] = await this.dataSource.query(
+        `SELECT user_id, idea_id FROM submission_slot WHERE competition_id = $1 AND user_id > $2 ORDER BY user_id LIMIT $3`,
+        [competitionId, after, batchSize],
+      );
+      if (!rows.length) return;
+      yield rows.map((r) => ({ userId: r.user_id, ideaId: r.idea_id }));
+      if (rows.length < batchSize) return;
+      after = rows[rows.length - 1].user_id;
+    }
+  }
+}
