@@ -4,10 +4,11 @@ import { identityEntities } from '@app/identity';
 import { notificationsEntities } from '@app/notifications';
 import { competitionsEntities } from '@app/competitions';
 import { schoolsEntities } from '@app/schools';
+import { judgingEntities } from '@app/judging';
 import { migrations } from '../../../migrations/index.js';
 
 /** Every entity of every area: what migrations must match. */
-export const allEntities = [...platformEntities, ...identityEntities, ...notificationsEntities, ...schoolsEntities, ...competitionsEntities];
+export const allEntities = [...platformEntities, ...identityEntities, ...notificationsEntities, ...schoolsEntities, ...competitionsEntities, ...judgingEntities];
 
 export function createDataSource(url: string): DataSource {
   return new DataSource(dataSourceOptions(url, { entities: allEntities, migrations, poolSize: 4 }));

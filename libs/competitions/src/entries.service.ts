@@ -21,6 +21,8 @@ export interface Snapshot extends IdeaContent {
   versionId: string;
   ideaId: string;
   version: number;
+  /** The team of the snapshot. */
+  memberIds: string[];
 }
 
 interface EntryRow {
@@ -77,11 +79,23 @@ export class EntriesService {
     }
   }
 
+  /** How many entries `atDeadline` will yield (to size things before streaming them). */
+  async countAtDeadline(competitionId: string, deadline: Date, ideaIds?: string[]): Promise<number> {
+    const [{ count }] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM idea i
+        WHERE i.competition_id = $1 AND i.status = 'submitted' AND NOT i.hidden
+          AND ($3::uuid[] IS NULL OR i.id = ANY($3::uuid[]))
+          AND EXISTS (SELECT 1 FROM idea_version v WHERE v.idea_id = i.id AND v.submitted_at <= $2)`,
+      [competitionId, deadline, ideaIds ?? null],
+    );
+    return count;
+  }
+
   /** Snapshots by version id (what a judge reads, what public results show). */
   async snapshots(versionIds: string[]): Promise<Map<string, Snapshot>> {
     if (!versionIds.length) return new Map();
-    const rows: { id: string; idea_id: string; version: number; content: IdeaContent }[] = await this.dataSource.query(
-      `SELECT id, idea_id, version, content FROM idea_version WHERE id = ANY($1::uuid[])`,
+    const rows: { id: string; idea_id: string; version: number; content: IdeaContent; member_ids: string[] }[] = await this.dataSource.query(
+      `SELECT id, idea_id, version, content, member_ids FROM idea_version WHERE id = ANY($1::uuid[])`,
       [[...new Set(versionIds)]],
     );
     return new Map(
@@ -98,6 +112,7 @@ export class EntriesService {
           audience: r.content.audience,
           category: r.content.category,
           links: r.content.links ?? [],
+          memberIds: r.member_ids,
         },
       ]),
     );

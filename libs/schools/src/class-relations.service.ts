@@ -71,4 +71,14 @@ export class ClassRelations {
     );
     return rows.map((r) => ({ schoolId: r.school_id, studentId: r.student_id }));
   }
+
+  /** The schools these pupils are at (through their classes): a winning team's schools, for the payee rules. */
+  async schoolsOfStudents(studentIds: string[]): Promise<{ studentId: string; schoolId: string }[]> {
+    if (!studentIds.length) return [];
+    const rows: { student_id: string; school_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT s.student_id, c.school_id FROM class_student s JOIN school_class c ON c.id = s.class_id WHERE s.student_id = ANY($1::uuid[])`,
+      [studentIds],
+    );
+    return rows.map((r) => ({ studentId: r.student_id, schoolId: r.school_id }));
+  }
 }
