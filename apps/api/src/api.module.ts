@@ -10,6 +10,11 @@ import { CompetitionsController } from './competitions/competitions.controller.j
 import { IdeasController } from './ideas/ideas.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { ClassRelations, SchoolsModule } from '@app/schools';
+import { JudgingModule } from '@app/judging';
+import { JobsController } from './jobs/jobs.controller.js';
+import { JudgesController } from './judging/judges.controller.js';
+import { ResultsController } from './judging/results.controller.js';
+import { RoundsController } from './judging/rounds.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { ClassAccessGuard } from './classes/class-access.guard.js';
@@ -34,6 +39,8 @@ import { SchoolsController } from './schools/schools.controller.js';
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig = AppConfig.load()): DynamicModule {
+    // One competitions module (told who answers Classrooms), shared with judging.
+    const competitions = CompetitionsModule.forRoot({ provide: Classrooms, useExisting: ClassRelations }, [SchoolsModule]);
     return {
       module: ApiModule,
       imports: [
@@ -42,8 +49,9 @@ export class ApiModule {
         TerminusModule,
         IdentityModule,
         NotificationsModule,
-        CompetitionsModule.forRoot({ provide: Classrooms, useExisting: ClassRelations }, [SchoolsModule]),
+        competitions,
         SchoolsModule,
+        JudgingModule.forRoot(competitions),
       ],
       controllers: [
         HealthController,
@@ -58,6 +66,10 @@ export class ApiModule {
         ClassesController,
         RosterController,
         ConsentController,
+        JudgesController,
+        RoundsController,
+        ResultsController,
+        JobsController,
       ],
       providers: [
         JwtStrategy,

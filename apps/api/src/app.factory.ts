@@ -22,6 +22,7 @@ const OUTSIDE_PREFIX = [
   { path: 'verify-email', method: RequestMethod.GET },
   { path: 'reset-password', method: RequestMethod.GET },
   { path: 'consent', method: RequestMethod.GET },
+  { path: 'judge-invitation', method: RequestMethod.GET },
 ];
 
 function writeRawProblem(socket: Socket, status: number, code: string, detail: string, reason: string): void {

@@ -1,6 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, PlatformModule } from '@app/platform';
 import { NotificationsModule } from '@app/notifications';
+import { Classrooms, CompetitionsModule } from '@app/competitions';
+import { JudgingModule } from '@app/judging';
+import { ClassRelations, SchoolsModule } from '@app/schools';
+import { JudgingProcessor } from './judging/judging.processor.js';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor.js';
 import { DeliverNotificationProcessor } from './notifications/deliver-notification.processor.js';
 import { OutboxRelayRunner } from './outbox/outbox-relay.runner.js';
@@ -9,10 +13,11 @@ import { OutboxRelayRunner } from './outbox/outbox-relay.runner.js';
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig = AppConfig.load()): DynamicModule {
+    const competitions = CompetitionsModule.forRoot({ provide: Classrooms, useExisting: ClassRelations }, [SchoolsModule]);
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot(config), NotificationsModule],
-      providers: [OutboxRelayRunner, DeliverNotificationProcessor, MaintenanceProcessor],
+      imports: [PlatformModule.forRoot(config), NotificationsModule, JudgingModule.forRoot(competitions)],
+      providers: [OutboxRelayRunner, DeliverNotificationProcessor, MaintenanceProcessor, JudgingProcessor],
     };
   }
 }
