@@ -96,7 +96,7 @@ export class RoundsService {
       });
     }
     if (!judgeIds.length) errors.push({ field: 'judgeIds', message: 'a round needs at least one judge' });
-    else if (input.kind === 'screening' && judgeIds.length < judgesPerIdea)
+    else if (!errors.some((e) => e.field.startsWith('judgeIds')) && input.kind === 'screening' && judgeIds.length < judgesPerIdea)
       errors.push({ field: 'judgeIds', message: `a screening round needs at least judgesPerIdea (${judgesPerIdea}) judges` });
     if (errors.length) throw JudgingError.invalidFields(errors);
 
