@@ -22,13 +22,17 @@ const URL_PATTERNS = [
   new RegExp(`(?<![\\w@.])${LABEL}(?:\\.${LABEL})*\\.${TLD}(?![\\w-])(?:/\\S*)?`),
 ];
 
+const BRACKET_AT = '[\\[({]\\s*at\\s*[\\])}]';
+const BRACKET_DOT = '[\\[({]\\s*dot\\s*[\\])}]';
+const obfuscated = (at: string, dot: string) =>
+  new RegExp(`[a-z0-9._%+-]+\\s*${at}\\s*[a-z0-9-]+(?:\\s*${dot}\\s*[a-z0-9-]+)*\\s*${dot}\\s*${TLD}\\b`, 'i');
+
 const EMAIL_PATTERNS = [
   /[a-z0-9._%+-]+\s*@\s*[a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)+/i,
-  // "name [at] example [dot] com", "name (at) example.com", "name at example dot com"
-  new RegExp(
-    `[a-z0-9._%+-]+\\s*(?:[\\[({]\\s*at\\s*[\\])}]|\\s+at\\s+)\\s*[a-z0-9-]+(?:\\s*(?:[\\[({]\\s*dot\\s*[\\])}]|\\s+dot\\s+|\\.)\\s*[a-z0-9-]+)*\\s*(?:[\\[({]\\s*dot\\s*[\\])}]|\\s+dot\\s+|\\.)\\s*${TLD}\\b`,
-    'i',
-  ),
+  // "name [at] example [dot] com", "name (at) example.com"
+  obfuscated(BRACKET_AT, `(?:${BRACKET_DOT}|\\s+dot\\s+|\\.)`),
+  // "name at example dot com" (spelled out all the way: "look at example.com" is a web address, not an email)
+  obfuscated('\\s+at\\s+', `(?:${BRACKET_DOT}|\\s+dot\\s+)`),
 ];
 
 // A run of digits with single separators between them (spaces, dashes, dots, brackets).
