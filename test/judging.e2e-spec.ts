@@ -15,6 +15,8 @@ import {
   withOwnPassword,
   type SignedInUser,
 } from './support/builders.js';
+import { JobQueue, JobStatusService } from '@app/platform';
+import { waitFor } from './support/mail-capture.js';
 import { BLIND_DENY_LIST, aJudge, invitationToken, keysOf, waitForJob } from './support/judging.js';
 
 /**
@@ -282,6 +284,26 @@ describe('screening round', () => {
     await t.http().put(url).set(judges[1].auth).set('Idempotency-Key', 'score-1').send({ ...body, scores: scoresOf(4) }).expect(422);
     const edited = await t.http().put(url).set(judges[1].auth).send({ ...body, scores: scoresOf(4) }).expect(200);
     expect(edited.body.score.scores.innovation).toBe(4);
+  });
+
+  it('a scheduled reminder emails judges with open assignments once a round has scored for a day, at most daily', async () => {
+    const runReminders = async () => {
+      const id = await t.app.get(JobQueue).enqueue('scoringReminders', {});
+      return waitFor(async () => {
+        const job = await t.app.get(JobStatusService).find(id);
+        return job?.state === 'completed' ? job : undefined;
+      }, 15_000, 'the reminder job');
+    };
+    expect((await runReminders()).result).toEqual({ reminded: 0 }); // the round has been scoring for minutes only
+    t.clock.advance(25 * 3600_000);
+    try {
+      const first = await runReminders();
+      expect((first.result as { reminded: number }).reminded).toBe(judges.length);
+      await t.mail.waitFor(judges[2].email!, (m) => /A reminder/.test(m.subject));
+      expect((await runReminders()).result).toEqual({ reminded: 0 }); // same London day: nothing more
+    } finally {
+      t.clock.advance(-25 * 3600_000);
+    }
   });
 
   it('a conflict declared on an assignment reassigns it to the least-loaded eligible judge', async () => {

@@ -11,7 +11,7 @@ import { scaleTotals } from '../tally/rubric.js';
 
 export type TallyOutcome =
   | { skipped: string }
-  | { ideas: number; scores: number; judges: number; iterations: number; converged: boolean; outcomes: number; ms: number };
+  | { ideas: number; scores: number; judges: number; iterations: number; converged: boolean; outcomes: number; ms: number; phases: Record<string, number> };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BADGE_BATCH = 1000;
@@ -54,13 +54,22 @@ export class TallyService {
       const round = await this.rounds.find(roundId, m, true);
       if (round.status !== 'closed') return { skipped: `the round is ${round.status}` };
       const competition = await this.rounds.competitionOf(round);
+      const phases: Record<string, number> = {};
+      let mark = performance.now();
+      const lap = (name: string) => {
+        const now = performance.now();
+        phases[name] = Math.round(now - mark);
+        mark = now;
+      };
       const scores = await this.readScores(m, round);
+      lap('readScores');
       await progress(30);
       const totals = scaleTotals(scores.values, round.criteria);
       const fit = fitAdditiveModel(
         { ideaCount: scores.ideaCount, judgeCount: scores.judgeCount, ideaIndex: scores.ideaIndex, judgeIndex: scores.judgeIndex, total: totals },
         { judgesPerIdea: round.kind === 'final' ? scores.heldPerIdea : round.judgesPerIdea },
       );
+      lap('fit');
       await progress(55);
       const submittedAt = await this.submissionTimes(m, round.id, scores.ideaCount);
       const ranking = rankIdeas({ adjusted: fit.ideas.adjusted, rawMean: fit.ideas.rawMean, judgeCount: fit.ideas.judgeCount, submittedAt });
@@ -69,6 +78,7 @@ export class TallyService {
         fit.ideas.judgeCount,
         round.kind === 'screening' ? { kind: 'screening', shortlistSize: round.shortlistSize } : { kind: 'final', prizeCount: competition.prizeCount },
       );
+      lap('rank');
       await progress(65);
 
       const { adjusted, rawMean, judgeCount, disagreement, flags } = fit.ideas;
@@ -81,6 +91,7 @@ export class TallyService {
           return `${round.id}\t${i}\t${ranking.rank[i]}\t${num(adjusted[i])}\t${num(rawMean[i])}\t${judgeCount[i]}\t${num(disagreement[i])}\t${flags[i]}\t${outcome}\t${outcome}`;
         }),
       );
+      lap('writeResults');
       await progress(90);
       await m.query(
         `UPDATE round_judge SET severity = x.severity, score_count = x.score_count
@@ -98,9 +109,10 @@ export class TallyService {
         { action: 'round.tallied', actorId: null, subjectType: 'round', subjectId: round.id, data: { scores: totals.length, iterations: fit.iterations, converged: fit.converged } },
         m,
       );
+      lap('severitiesBadgesAudit');
       const ms = Math.round(performance.now() - started);
-      this.logger.log({ roundId, ideas: scores.ideaCount, scores: totals.length, iterations: fit.iterations, ms }, 'round tallied');
-      return { ideas: scores.ideaCount, scores: totals.length, judges: scores.judgeCount, iterations: fit.iterations, converged: fit.converged, outcomes: chosen, ms };
+      this.logger.log({ roundId, ideas: scores.ideaCount, scores: totals.length, iterations: fit.iterations, ms, phases }, 'round tallied');
+      return { ideas: scores.ideaCount, scores: totals.length, judges: scores.judgeCount, iterations: fit.iterations, converged: fit.converged, outcomes: chosen, ms, phases };
     });
   }
 
