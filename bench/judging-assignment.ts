@@ -54,10 +54,10 @@ async function seed(env: BenchEnv, o: { ideas: number; judges: number; declared:
     `INSERT INTO idea_version (id, idea_id, version, content, content_hash, member_ids, submitted_by, submitted_at)
      SELECT md5('version' || g)::uuid, md5('idea' || g)::uuid, 1,
             '{"title":"Idea","summary":"An idea","problem":"p","solution":"s","audience":"a","category":"a","links":[]}'::jsonb, 'h',
-            CASE WHEN g % 2 = 0 THEN ARRAY[md5('entrant' || g)::uuid, md5('entrant' || ($2 + g / 2))::uuid] ELSE ARRAY[md5('entrant' || g)::uuid] END,
+            CASE WHEN g % 2 = 0 THEN ARRAY[md5('entrant' || g)::uuid, md5('entrant' || ($1 + g / 2))::uuid] ELSE ARRAY[md5('entrant' || g)::uuid] END,
             md5('entrant' || g)::uuid, now() - interval '31 days'
-       FROM generate_series(1, $2) g`,
-    [competitionId, o.ideas],
+       FROM generate_series(1, $1) g`,
+    [o.ideas],
   );
   await q(
     `INSERT INTO school (id, urn, name, postcode, status) SELECT md5('school' || s)::uuid, (100000 + s)::text, 'School ' || s, 'SW1A 1AA', 'verified'
@@ -157,7 +157,7 @@ async function runFloor(env: BenchEnv, ideas: number, judges: number): Promise<n
   const started = performance.now();
   await env.ds.query(
     `INSERT INTO judge_assignment (round_id, entry_idx, judge_idx, judge_id)
-     SELECT $1, s / $3, s % $2, $1 FROM generate_series(0, $3 * $4 - 1) s`,
+     SELECT $1::uuid, s / $3::int, s % $2::int, $1::uuid FROM generate_series(0, $3::int * $4::int - 1) s`,
     [roundId, judges, K, ideas],
   );
   const ms = performance.now() - started;

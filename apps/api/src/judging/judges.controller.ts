@@ -9,13 +9,13 @@ import { Idempotent } from '../common/idempotency.interceptor.js';
 import {
   AcceptInvitationDto,
   AssignmentQueryDto,
-  DeclareConflictDto,
   DeclaredConflictsDto,
   InvitationTokenParam,
   InviteJudgeDto,
   JudgeAssignmentDto,
   JudgeAssignmentPageDto,
   JudgeInvitationDto,
+  ReasonDto,
   ScoreDto,
 } from './dto/judging.dto.js';
 
@@ -92,7 +92,7 @@ export class JudgesController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Stepped aside: the entry goes to the least-loaded eligible judge, and the conflict binds later rounds' })
   @ApiProblems(400, 404, 409)
-  async conflict(@CurrentUser() judge: Principal, @Param() { id }: IdParam, @Body() dto: DeclareConflictDto): Promise<void> {
+  async conflict(@CurrentUser() judge: Principal, @Param() { id }: IdParam, @Body() dto: ReasonDto): Promise<void> {
     await this.scoring.declareConflict(judge.userId, id, dto.reason);
   }
 }

@@ -19,7 +19,7 @@ import {
   RoundDto,
   RoundListDto,
   RoundResultsDto,
-  WithholdDto,
+  ReasonDto,
 } from './dto/judging.dto.js';
 
 /** Rounds, their jobs, results and confirmation, and feedback review (organisers; SPEC §2.4). */
@@ -114,7 +114,7 @@ export class RoundsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'This feedback will not be released to the entrants (audited with the reason)' })
   @ApiProblems(400, 404, 409)
-  async withhold(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: WithholdDto): Promise<void> {
+  async withhold(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: ReasonDto): Promise<void> {
     await this.feedback.setWithheld(actor.userId, id, true, dto.reason);
   }
 
@@ -122,7 +122,7 @@ export class RoundsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Withheld feedback will be released after all (audited with the reason)' })
   @ApiProblems(400, 404, 409)
-  async restore(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: WithholdDto): Promise<void> {
+  async restore(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: ReasonDto): Promise<void> {
     await this.feedback.setWithheld(actor.userId, id, false, dto.reason);
   }
 }

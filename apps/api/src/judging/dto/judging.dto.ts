@@ -264,9 +264,8 @@ export class FeedbackReviewPageDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
-export class WithholdDto {
-  @ApiProperty({ minLength: 3, maxLength: 1000 }) @IsString() @Length(3, 1000) reason: string;
-}
+/** A reason, 3–1000 characters (withholding feedback, declaring a conflict): the ideas area's. */
+export { ReasonDto } from '../../ideas/dto/idea.dto.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Judges' view (blind)
@@ -343,9 +342,6 @@ export class ScoreDto {
   feedback?: string;
 }
 
-export class DeclareConflictDto {
-  @ApiProperty({ minLength: 3, maxLength: 1000, example: 'I mentor one of the team' }) @IsString() @Length(3, 1000) reason: string;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Results, feedback and awards
