@@ -45,37 +45,47 @@ export class EntriesService {
 
   /**
    * The judgeable entries of a competition — submitted and not hidden, each with its latest version
-   * submitted at or before `deadline` — in ascending idea id order, in batches (keyset pagination,
-   * one indexed query per batch). `ideaIds` narrows them (a final round's shortlist).
+   * submitted at or before `deadline` — in ascending idea id order, in batches. One query plan for the
+   * whole set (a hash join and one sort), read through a server-side cursor in a read-only snapshot:
+   * constant memory, and no re-planning or re-sorting per batch. `ideaIds` narrows them (a final's
+   * shortlist).
    */
   async *atDeadline(competitionId: string, deadline: Date, options: { ideaIds?: string[]; batchSize?: number } = {}): AsyncGenerator<Entry[]> {
     const batchSize = options.batchSize ?? 20_000;
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
-      const rows: EntryRow[] = await this.dataSource.query(
-        `SELECT i.id, i.owner_id, v.id AS version_id, v.version, v.submitted_at, v.member_ids
-           FROM idea i
-           CROSS JOIN LATERAL (
-             SELECT id, version, submitted_at, member_ids FROM idea_version
-              WHERE idea_id = i.id AND submitted_at <= $2
-              ORDER BY version DESC LIMIT 1) v
-          WHERE i.competition_id = $1 AND i.status = 'submitted' AND NOT i.hidden AND i.id > $3
-            AND ($5::uuid[] IS NULL OR i.id = ANY($5::uuid[]))
-          ORDER BY i.id
-          LIMIT $4`,
-        [competitionId, deadline, after, batchSize, options.ideaIds ?? null],
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let open = false;
+    try {
+      await runner.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`);
+      open = true;
+      await runner.query(
+        `DECLARE judgeable_entries NO SCROLL CURSOR FOR
+         SELECT DISTINCT ON (i.id) i.id, i.owner_id, v.id AS version_id, v.version, v.submitted_at, v.member_ids
+           FROM idea i JOIN idea_version v ON v.idea_id = i.id AND v.submitted_at <= $2
+          WHERE i.competition_id = $1 AND i.status = 'submitted' AND NOT i.hidden
+            AND ($3::uuid[] IS NULL OR i.id = ANY($3::uuid[]))
+          ORDER BY i.id, v.version DESC`,
+        [competitionId, deadline, options.ideaIds ?? null],
       );
-      if (!rows.length) return;
-      yield rows.map((r) => ({
-        ideaId: r.id,
-        ownerId: r.owner_id,
-        versionId: r.version_id,
-        version: r.version,
-        submittedAt: r.submitted_at,
-        memberIds: r.member_ids,
-      }));
-      if (rows.length < batchSize) return;
-      after = rows[rows.length - 1].id;
+      for (;;) {
+        const rows: EntryRow[] = await runner.query(`FETCH ${Math.max(1, Math.floor(batchSize))} FROM judgeable_entries`);
+        if (!rows.length) break;
+        yield rows.map((r) => ({
+          ideaId: r.id,
+          ownerId: r.owner_id,
+          versionId: r.version_id,
+          version: r.version,
+          submittedAt: r.submitted_at,
+          memberIds: r.member_ids,
+        }));
+        if (rows.length < batchSize) break;
+      }
+      await runner.query(`COMMIT`);
+      open = false;
+    } finally {
+      // Also when the consumer stops early (break or throw ends the generator here).
+      if (open) await runner.query(`ROLLBACK`).catch(() => undefined);
+      await runner.release();
     }
   }
 

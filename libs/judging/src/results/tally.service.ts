@@ -86,9 +86,11 @@ export class TallyService {
       await copyFrom(
         m,
         `COPY round_result (round_id, entry_idx, rank, adjusted, raw_mean, judge_count, disagreement, flags, computed_outcome, outcome) FROM STDIN`,
-        copyLines(scores.ideaCount, (i) => {
+        // In rank order: the primary key (round, rank) only ever grows at its end.
+        copyLines(scores.ideaCount, (p) => {
+          const i = ranking.order[p];
           const outcome = outcomes[i] ?? '\\N';
-          return `${round.id}\t${i}\t${ranking.rank[i]}\t${num(adjusted[i])}\t${num(rawMean[i])}\t${judgeCount[i]}\t${num(disagreement[i])}\t${flags[i]}\t${outcome}\t${outcome}`;
+          return `${round.id}\t${i}\t${p + 1}\t${num(adjusted[i])}\t${num(rawMean[i])}\t${judgeCount[i]}\t${num(disagreement[i])}\t${flags[i]}\t${outcome}\t${outcome}`;
         }),
       );
       lap('writeResults');

@@ -10,6 +10,7 @@ import { buildConflictIndex } from '../assignment/conflicts.js';
 import { assignPanel } from '../assignment/panel-assignment.js';
 import { ConflictsService } from '../conflicts/conflicts.service.js';
 import { IntList } from '../int-list.js';
+import { orderedIds } from '../ordered-ids.js';
 import { AliasMaker } from './aliases.js';
 import { Round, type RoundStats } from './round.entity.js';
 import { RoundsService } from './rounds.service.js';
@@ -121,7 +122,12 @@ export class AssignmentService {
       await progress(75);
 
       // 5. Store.
-      await copyFrom(m, `COPY judge_assignment (round_id, entry_idx, judge_idx, judge_id) FROM STDIN`, copyLines(entryOf.length, (p) => `${roundId}\t${entryOf[p]}\t${judgeOf[p]}\t${judgeIds[judgeOf[p]]}`));
+      const idOf = orderedIds(this.clock.now());
+      await copyFrom(
+        m,
+        `COPY judge_assignment (id, round_id, entry_idx, judge_idx, judge_id) FROM STDIN`,
+        copyLines(entryOf.length, (p) => `${idOf(p)}\t${roundId}\t${entryOf[p]}\t${judgeOf[p]}\t${judgeIds[judgeOf[p]]}`),
+      );
       await progress(95);
       await m.query(
         `UPDATE round_judge SET load = x.load FROM unnest($2::int[], $3::int[]) AS x(idx, load)

@@ -91,13 +91,16 @@ export class RoundEntry {
   @Column({ type: 'timestamptz' }) submittedAt: Date;
 }
 
-/** One line of a tallied round's results (SPEC §2.4). */
+/**
+ * One line of a tallied round's results (SPEC §2.4), keyed by rank: the tally writes a million of
+ * them in rank order, so the one index grows at its end (a second, random-order index on the entry
+ * would double the cost of that write); rank is a permutation of the entries by construction.
+ */
 @Entity('round_result')
-@Index('round_result_rank_key', ['roundId', 'rank'], { unique: true })
 export class RoundResult {
   @PrimaryColumn('uuid') roundId: string;
-  @PrimaryColumn('int') entryIdx: number;
-  @Column('int') rank: number;
+  @PrimaryColumn('int') rank: number;
+  @Column('int') entryIdx: number;
   /** The model's quality estimate (unrounded); null for an entry without scores. */
   @Column({ type: 'double precision', nullable: true }) adjusted: number | null;
   @Column({ type: 'double precision', nullable: true }) rawMean: number | null;
