@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_RUBRIC } from '@app/judging';
-import { intOption, seconds, startWorker, throwawayEnv, until, type BenchEnv } from './judging-support.js';
+import { intOption, jobResult, seconds, startWorker, throwawayEnv, until, type BenchEnv } from './judging-support.js';
 
 const K = 3;
 const SCHOOLS = 20_000;
@@ -105,13 +105,15 @@ async function seed(env: BenchEnv, o: { ideas: number; judges: number; declared:
   return { competitionId, roundId, seedMs: performance.now() - started };
 }
 
-async function runOurs(env: BenchEnv, roundId: string): Promise<{ ms: number; peakRssMb: number; stats: Record<string, unknown> }> {
+async function runOurs(env: BenchEnv, roundId: string): Promise<{ ms: number; peakRssMb: number; stats: Record<string, unknown>; phases: Record<string, number> }> {
   const worker = startWorker(env);
   try {
     await env.ds.query(`INSERT INTO outbox (job, data) VALUES ('scoringReminders', '{}')`);
     await until(async () => (await env.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`))[0].n === 0, 60_000, 'the worker to start');
     const started = performance.now();
-    await env.ds.query(`INSERT INTO outbox (job, data) VALUES ('assignJudges', $1::jsonb)`, [JSON.stringify({ roundId, requestedBy: randomUUID() })]);
+    const [{ id: jobId }] = await env.ds.query(`INSERT INTO outbox (job, data) VALUES ('assignJudges', $1::jsonb) RETURNING id`, [
+      JSON.stringify({ roundId, requestedBy: randomUUID() }),
+    ]);
     const round = await until(
       async () => {
         const [r] = await env.ds.query(`SELECT status, stats FROM judging_round WHERE id = $1`, [roundId]);
@@ -120,7 +122,9 @@ async function runOurs(env: BenchEnv, roundId: string): Promise<{ ms: number; pe
       900_000,
       'the assignment',
     );
-    return { ms: performance.now() - started, peakRssMb: worker.peakRssMb(), stats: { ...round.stats, unassignable: round.stats.unassignable.length } };
+    const ms = performance.now() - started;
+    const result = (await jobResult(env, 'judging', jobId)) as { phases?: Record<string, number> };
+    return { ms, peakRssMb: worker.peakRssMb(), stats: { ...round.stats, unassignable: round.stats.unassignable.length }, phases: result?.phases ?? {} };
   } finally {
     await worker.stop();
   }
@@ -179,6 +183,7 @@ export async function main(args: string[]): Promise<number> {
     const checks = await verify(env, competitionId, roundId);
     const rows: [string, string][] = [
       ['ours: assignment job, end to end (outbox → scoring)', `${seconds(ours.ms)}; worker peak RSS ${ours.peakRssMb.toFixed(0)} MB`],
+      ['  phases (ms)', JSON.stringify(ours.phases)],
       ['  stored stats', JSON.stringify(ours.stats)],
       ['  checked in SQL', JSON.stringify(checks)],
       ['floor: INSERT … SELECT of round-robin rows', seconds(floorMs)],

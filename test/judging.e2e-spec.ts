@@ -331,6 +331,9 @@ describe('screening round', () => {
 
   it('scoring everything, closing and tallying: ranked results with judge severities', async () => {
     await scoreEverything(screeningId, (title) => entries.find((e) => e.title === title)!.quality);
+    // Hidden by an organiser during judging: the idea leaves judging (its scores do not count).
+    const g = entries.find((e) => e.title === 'Idea G')!;
+    await t.http().post(`/api/v1/ideas/${g.ideaId}/hide`).set(org.auth).send({ reason: 'Under review' }).expect(200);
     const closed = await t.http().post(`/api/v1/rounds/${screeningId}/close`).set(org.auth).expect(202);
     await waitForJob(t, org.auth, closed.body.jobId);
     const [any] = await queue(judges[0], screeningId);
@@ -341,7 +344,8 @@ describe('screening round', () => {
     expect(results.body.roundId).toBe(screeningId);
     expect(results.body.items).toHaveLength(9);
     const byIdea = new Map(entries.map((e) => [e.ideaId, e]));
-    expect(results.body.items.map((i: { ideaId: string }) => byIdea.get(i.ideaId)!.title)).toEqual(['Idea A', 'Idea B', 'Idea C', 'Idea D', 'Idea E', 'Idea F', 'Idea G', 'Idea Pupil', 'Idea Own']);
+    expect(results.body.items.map((i: { ideaId: string }) => byIdea.get(i.ideaId)!.title)).toEqual(['Idea A', 'Idea B', 'Idea C', 'Idea D', 'Idea E', 'Idea F', 'Idea Pupil', 'Idea Own', 'Idea G']);
+    expect(results.body.items[8]).toMatchObject({ judgeCount: 0, adjustedScore: null, rawMean: null, flags: ['too_few_scores'], outcome: null });
     expect(results.body.items.slice(0, 5).every((i: { outcome: string }) => i.outcome === 'shortlisted')).toBe(true);
     expect(results.body.items.slice(5).every((i: { outcome: string | null }) => i.outcome === null)).toBe(true);
     const top = results.body.items[0];
@@ -502,5 +506,40 @@ describe('publication', () => {
     expect(paid.body).toMatchObject({ status: 'paid', paymentStatus: 'paid' });
     await t.http().patch(`/api/v1/awards/${award.id}`).set(org.auth).send({ status: 'withdrawn' }).expect(400);
     await t.http().patch(`/api/v1/awards/${award.id}`).set(judges[0].auth).send({ status: 'withdrawn' }).expect(403);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents every judging endpoint with its problem answers', async () => {
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body;
+    for (const p of [
+      '/api/v1/judges/invitations',
+      '/api/v1/judges/invitations/{token}/accept',
+      '/api/v1/judge/conflicts',
+      '/api/v1/judge/assignments',
+      '/api/v1/judge/assignments/{id}',
+      '/api/v1/judge/assignments/{id}/score',
+      '/api/v1/judge/assignments/{id}/conflict',
+      '/api/v1/competitions/{id}/rounds',
+      '/api/v1/rounds/{id}',
+      '/api/v1/rounds/{id}/assign',
+      '/api/v1/rounds/{id}/close',
+      '/api/v1/rounds/{id}/results',
+      '/api/v1/rounds/{id}/confirm',
+      '/api/v1/rounds/{id}/feedback',
+      '/api/v1/assignments/{id}/feedback/withhold',
+      '/api/v1/competitions/{id}/results/publish',
+      '/api/v1/public/competitions/{id}/results',
+      '/api/v1/ideas/{id}/feedback',
+      '/api/v1/awards',
+      '/api/v1/awards/{id}',
+      '/api/v1/jobs/{id}',
+    ])
+      expect(Object.keys(doc.paths)).toContain(p);
+    expect(doc.paths['/api/v1/judge/assignments/{id}/score'].put.responses['409']).toBeDefined();
+    expect(doc.paths['/api/v1/judge/assignments/{id}/score'].put.parameters.map((x: { name: string }) => x.name)).toContain('Idempotency-Key');
+    expect(doc.paths['/api/v1/rounds/{id}/assign'].post.responses['202']).toBeDefined();
+    expect(doc.paths['/api/v1/public/competitions/{id}/results'].get.security).toBeUndefined();
+    expect(doc.components.schemas.JudgeAssignmentDto.properties).not.toHaveProperty('ideaId');
   });
 });

@@ -97,13 +97,13 @@ export class PeopleDirectory {
    */
   async ageBandsOn(ids: string[], on: string): Promise<(AgeBand | null)[]> {
     if (!ids.length) return [];
-    const rows: { date_of_birth: string | null; found: boolean }[] = await this.dataSource.query(
-      `SELECT to_char(u.date_of_birth, 'YYYY-MM-DD') AS date_of_birth, u.id IS NOT NULL AS found
-         FROM unnest($1::uuid[]) WITH ORDINALITY AS x(id, n) LEFT JOIN users u ON u.id = x.id
-        ORDER BY x.n`,
-      [ids],
+    // The distinct ids, looked up through the primary key; aligned with `ids` in JS.
+    const rows: { id: string; date_of_birth: string | null }[] = await this.dataSource.query(
+      `SELECT id, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth FROM users WHERE id = ANY($1::uuid[])`,
+      [[...new Set(ids)]],
     );
-    return rows.map((r) => (r.found ? ageBand(r.date_of_birth, on) : null));
+    const dateOfBirth = new Map(rows.map((r) => [r.id, r.date_of_birth]));
+    return ids.map((id) => (dateOfBirth.has(id) ? ageBand(dateOfBirth.get(id)!, on) : null));
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, Clock, OutboxService, copyFrom, copyLines, copyTo, readIntRow } from '@app/platform';
+import { EntriesService } from '@app/competitions';
 import { IntList } from '../int-list.js';
 import { Round } from '../rounds/round.entity.js';
 import { RoundsService } from '../rounds/rounds.service.js';
@@ -43,6 +44,7 @@ export class TallyService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rounds: RoundsService,
+    private readonly entries: EntriesService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -61,7 +63,7 @@ export class TallyService {
         phases[name] = Math.round(now - mark);
         mark = now;
       };
-      const scores = await this.readScores(m, round);
+      const scores = await this.readScores(m, round, await this.hiddenEntries(m, round));
       lap('readScores');
       await progress(30);
       const totals = scaleTotals(scores.values, round.criteria);
@@ -118,8 +120,20 @@ export class TallyService {
     });
   }
 
-  /** Every held assignment of the round in one COPY: scored ones become score rows. */
-  async readScores(m: EntityManager, round: Round): Promise<RoundScores> {
+  /** Entries hidden by an organiser since the round was assigned: they leave judging (no scores, no outcome). */
+  private async hiddenEntries(m: EntityManager, round: Round): Promise<Uint8Array | null> {
+    const ideaIds = await this.entries.hidden(round.competitionId);
+    if (!ideaIds.length) return null;
+    const rows: { idx: number }[] = await m.query(`SELECT idx FROM round_entry WHERE round_id = $1 AND idea_id = ANY($2::uuid[])`, [round.id, ideaIds]);
+    if (!rows.length) return null;
+    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM round_entry WHERE round_id = $1`, [round.id]);
+    const hidden = new Uint8Array(n);
+    for (const r of rows) hidden[r.idx] = 1;
+    return hidden;
+  }
+
+  /** Every held assignment of the round in one COPY: scored ones become score rows (except for hidden entries). */
+  async readScores(m: EntityManager, round: Round, hidden: Uint8Array | null = null): Promise<RoundScores> {
     if (!UUID.test(round.id)) throw new Error('round id is not a UUID');
     const [{ ideas, judges }] = await m.query(
       `SELECT (SELECT count(*)::int FROM round_entry WHERE round_id = $1) AS ideas, (SELECT count(*)::int FROM round_judge WHERE round_id = $1) AS judges`,
@@ -146,6 +160,7 @@ export class TallyService {
           openPerJudge[row[1]]++;
           return;
         }
+        if (hidden?.[row[0]]) return;
         ideaIndex.push(row[0]);
         judgeIndex.push(row[1]);
         for (let c = 0; c < width; c++) values.push(row[3 + c]);

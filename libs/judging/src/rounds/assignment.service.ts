@@ -15,7 +15,7 @@ import { AliasMaker } from './aliases.js';
 import { Round, type RoundStats } from './round.entity.js';
 import { RoundsService } from './rounds.service.js';
 
-export type AssignmentOutcome = { skipped: string } | (RoundStats & { seed: string; conflictPairs: number; ms: number });
+export type AssignmentOutcome = { skipped: string } | (RoundStats & { seed: string; conflictPairs: number; ms: number; phases: Record<string, number> });
 
 const NOTIFY_BATCH = 500;
 
@@ -55,22 +55,32 @@ export class AssignmentService {
         (r: { judge_id: string }) => r.judge_id,
       );
       const seed = round.seed as string;
+      const phases: Record<string, number> = {};
+      let mark = performance.now();
+      const lap = (name: string) => {
+        const now = performance.now();
+        phases[name] = Math.round(now - mark);
+        mark = now;
+      };
       const ideaIds = round.previousRoundId ? await this.shortlist(m, round.previousRoundId) : undefined;
       const deadline = competition.deadline;
       const expected = await this.entries.countAtDeadline(competition.id, deadline, ideaIds);
       const aliases = new AliasMaker(expected, seed);
       const pool = await this.conflicts.forPool(judgeIds);
       const ageOn = londonDate(eligibilityDate(competition));
+      lap('prepare');
 
       // 2. Entries, streamed.
       const pairIdea = new IntList();
       const pairJudge = new IntList();
       let ideaCount = 0;
       for await (const batch of this.entries.atDeadline(competition.id, deadline, { ideaIds })) {
+        let t0 = performance.now();
         const bands = await this.people.ageBandsOn(
           batch.map((e) => e.ownerId),
           ageOn,
         );
+        phases.ageBands = (phases.ageBands ?? 0) + Math.round(performance.now() - t0);
         const lines = new Array<string>(batch.length);
         for (let k = 0; k < batch.length; k++) {
           const e = batch[k];
@@ -81,11 +91,14 @@ export class AssignmentService {
           });
           lines[k] = `${roundId}\t${idx}\t${e.ideaId}\t${e.versionId}\t${e.version}\t${aliases.alias(idx)}\t${bands[k] ?? '18+'}\t${e.submittedAt.toISOString()}`;
         }
+        t0 = performance.now();
         await copyFrom(m, `COPY round_entry (round_id, idx, idea_id, version_id, version, alias, lead_age_band, submitted_at) FROM STDIN`, [lines.join('\n') + '\n']);
+        phases.copyEntries = (phases.copyEntries ?? 0) + Math.round(performance.now() - t0);
         ideaCount += batch.length;
         await progress(Math.min(60, Math.round((60 * ideaCount) / Math.max(1, expected))));
       }
 
+      lap('entries');
       // 3. Conflicts declared on assignments of earlier rounds bind this one.
       const declared: { entry: number; judge: number }[] = await m.query(
         `SELECT e.idx AS entry, j.idx AS judge
@@ -100,6 +113,7 @@ export class AssignmentService {
         pairJudge.push(d.judge);
       }
       const conflicts = buildConflictIndex(ideaCount, pairIdea.view(), pairJudge.view());
+      lap('declaredConflicts');
       await progress(65);
 
       // 4. The algorithm, on typed arrays.
@@ -119,6 +133,7 @@ export class AssignmentService {
         loads = result.loads;
         unassignable = result.unassignable;
       }
+      lap('algorithm');
       await progress(75);
 
       // 5. Store.
@@ -128,6 +143,7 @@ export class AssignmentService {
         `COPY judge_assignment (id, round_id, entry_idx, judge_idx, judge_id) FROM STDIN`,
         copyLines(entryOf.length, (p) => `${idOf(p)}\t${roundId}\t${entryOf[p]}\t${judgeOf[p]}\t${judgeIds[judgeOf[p]]}`),
       );
+      lap('writeAssignments');
       await progress(95);
       await m.query(
         `UPDATE round_judge SET load = x.load FROM unnest($2::int[], $3::int[]) AS x(idx, load)
@@ -152,9 +168,10 @@ export class AssignmentService {
         { action: 'round.assigned', actorId: null, subjectType: 'round', subjectId: roundId, data: { seed, ideas: ideaCount, assignments: entryOf.length, unassignable: unassignableIds.length } },
         m,
       );
+      lap('statsNotifyAudit');
       const ms = Math.round(performance.now() - started);
-      this.logger.log({ roundId, ideas: ideaCount, assignments: entryOf.length, conflictPairs: pairIdea.length, ms }, 'round assigned');
-      return { ...stats, unassignable: unassignableIds.slice(0, 100), seed, conflictPairs: pairIdea.length, ms };
+      this.logger.log({ roundId, ideas: ideaCount, assignments: entryOf.length, conflictPairs: pairIdea.length, ms, phases }, 'round assigned');
+      return { ...stats, unassignable: unassignableIds.slice(0, 100), seed, conflictPairs: pairIdea.length, ms, phases };
     });
   }
 

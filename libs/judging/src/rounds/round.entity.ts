@@ -77,14 +77,17 @@ export class RoundJudge {
  */
 @Entity('round_entry')
 @Index('round_entry_idea_key', ['roundId', 'ideaId'], { unique: true })
-@Index('round_entry_alias_key', ['roundId', 'alias'], { unique: true })
 export class RoundEntry {
   @PrimaryColumn('uuid') roundId: string;
   @PrimaryColumn('int') idx: number;
   @Column('uuid') ideaId: string;
   @Column('uuid') versionId: string;
   @Column('int') version: number;
-  /** "Entry 4F7K": unique within the round, the only name judges see. */
+  /**
+   * "Entry 4F7K": the only name judges see. Unique within the round by construction (AliasMaker is a
+   * bijection on entry indices), so no index checks it: one would take a random-order insert per
+   * entry of a million-idea round, for a property that cannot fail.
+   */
   @Column('text') alias: string;
   @Column('text') leadAgeBand: string;
   /** When the judged version was submitted (the last tie-break but one). */

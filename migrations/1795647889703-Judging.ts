@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class Judging1795647259363 implements MigrationInterface {
-    name = 'Judging1795647259363'
+export class Judging1795647889703 implements MigrationInterface {
+    name = 'Judging1795647889703'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`CREATE TABLE "judging_round" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "competition_id" uuid NOT NULL, "number" integer NOT NULL, "kind" text NOT NULL, "name" text NOT NULL, "status" text NOT NULL DEFAULT 'setup', "judges_per_idea" integer NOT NULL, "shortlist_size" integer NOT NULL, "criteria" jsonb NOT NULL, "seed" text, "previous_round_id" uuid, "stats" jsonb, "overrides" jsonb NOT NULL DEFAULT '[]', "tally" jsonb, "assign_job_id" text, "tally_job_id" text, "created_by" uuid NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "scoring_started_at" TIMESTAMP WITH TIME ZONE, "closed_at" TIMESTAMP WITH TIME ZONE, "tallied_at" TIMESTAMP WITH TIME ZONE, "confirmed_at" TIMESTAMP WITH TIME ZONE, "confirmed_by" uuid, CONSTRAINT "PK_ae3f01356843cd654b361d59c31" PRIMARY KEY ("id"))`);
@@ -9,7 +9,6 @@ export class Judging1795647259363 implements MigrationInterface {
         await queryRunner.query(`CREATE TABLE "round_judge" ("round_id" uuid NOT NULL, "idx" integer NOT NULL, "judge_id" uuid NOT NULL, "load" integer NOT NULL DEFAULT '0', "severity" double precision, "score_count" integer NOT NULL DEFAULT '0', CONSTRAINT "PK_1fc1eca4a095dffc5afcb7522b8" PRIMARY KEY ("round_id", "idx"))`);
         await queryRunner.query(`CREATE UNIQUE INDEX "round_judge_judge_key" ON "round_judge"  ("round_id", "judge_id") `);
         await queryRunner.query(`CREATE TABLE "round_entry" ("round_id" uuid NOT NULL, "idx" integer NOT NULL, "idea_id" uuid NOT NULL, "version_id" uuid NOT NULL, "version" integer NOT NULL, "alias" text NOT NULL, "lead_age_band" text NOT NULL, "submitted_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_59600929c1b06322b845b6f4067" PRIMARY KEY ("round_id", "idx"))`);
-        await queryRunner.query(`CREATE UNIQUE INDEX "round_entry_alias_key" ON "round_entry"  ("round_id", "alias") `);
         await queryRunner.query(`CREATE UNIQUE INDEX "round_entry_idea_key" ON "round_entry"  ("round_id", "idea_id") `);
         await queryRunner.query(`CREATE TABLE "round_result" ("round_id" uuid NOT NULL, "rank" integer NOT NULL, "entry_idx" integer NOT NULL, "adjusted" double precision, "raw_mean" double precision, "judge_count" integer NOT NULL, "disagreement" double precision NOT NULL, "flags" smallint NOT NULL, "computed_outcome" text, "outcome" text, CONSTRAINT "PK_48b450bca090ed073874eae57de" PRIMARY KEY ("round_id", "rank"))`);
         await queryRunner.query(`CREATE TABLE "judge_assignment" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "round_id" uuid NOT NULL, "entry_idx" integer NOT NULL, "judge_idx" integer NOT NULL, "judge_id" uuid NOT NULL, "status" text NOT NULL DEFAULT 'open', "scores" smallint array, "total" double precision, "feedback" text, "scored_at" TIMESTAMP WITH TIME ZONE, "conflict_reason" text, "conflicted_at" TIMESTAMP WITH TIME ZONE, "feedback_withheld_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_5d8e97fae9937fb3d1f6af8f37f" PRIMARY KEY ("id"))`);
@@ -41,7 +40,6 @@ export class Judging1795647259363 implements MigrationInterface {
         await queryRunner.query(`DROP TABLE "judge_assignment"`);
         await queryRunner.query(`DROP TABLE "round_result"`);
         await queryRunner.query(`DROP INDEX "public"."round_entry_idea_key"`);
-        await queryRunner.query(`DROP INDEX "public"."round_entry_alias_key"`);
         await queryRunner.query(`DROP TABLE "round_entry"`);
         await queryRunner.query(`DROP INDEX "public"."round_judge_judge_key"`);
         await queryRunner.query(`DROP TABLE "round_judge"`);
