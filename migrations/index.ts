@@ -5,6 +5,7 @@ import { CompetitionsAndIdeas1795643974759 } from './1795643974759-CompetitionsA
 import { RetentionStage1795645383813 } from './1795645383813-RetentionStage.js';
 import { Badges1795645408959 } from './1795645408959-Badges.js';
 import { OpenData1795647729346 } from './1795647729346-OpenData.js';
+import { Judging1795647889703 } from './1795647889703-Judging.js';
 
 export const migrations: Function[] = [
   Initial1795643005731,
@@ -13,4 +14,5 @@ export const migrations: Function[] = [
   RetentionStage1795645383813,
   Badges1795645408959,
   OpenData1795647729346,
+  Judging1795647889703,
 ];

@@ -21,6 +21,11 @@ import { MyBadgesController } from './badges/my-badges.controller.js';
 import { ObImagesController } from './ob/ob-images.controller.js';
 import { ObV2Controller } from './ob/ob-v2.controller.js';
 import { ObV3Controller } from './ob/ob-v3.controller.js';
+import { JudgingModule } from '@app/judging';
+import { JobsController } from './jobs/jobs.controller.js';
+import { JudgesController } from './judging/judges.controller.js';
+import { ResultsController } from './judging/results.controller.js';
+import { RoundsController } from './judging/rounds.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { ClassAccessGuard } from './classes/class-access.guard.js';
@@ -59,6 +64,7 @@ export class ApiModule {
         OpenDataModule,
         SchoolsModule,
         BadgesModule,
+        JudgingModule,
       ],
       controllers: [
         HealthController,
@@ -82,6 +88,10 @@ export class ApiModule {
         ObV2Controller,
         ObV3Controller,
         ObImagesController,
+        JudgesController,
+        RoundsController,
+        ResultsController,
+        JobsController,
       ],
       providers: [
         JwtStrategy,

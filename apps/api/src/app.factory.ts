@@ -28,6 +28,7 @@ const OUTSIDE_PREFIX = [
   { path: 'consent', method: RequestMethod.GET },
   { path: 'ob/{*document}', method: RequestMethod.GET },
   { path: 'admin/session', method: RequestMethod.ALL },
+  { path: 'judge-invitation', method: RequestMethod.GET },
 ];
 
 function writeRawProblem(socket: Socket, status: number, code: string, detail: string, reason: string): void {

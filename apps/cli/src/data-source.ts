@@ -6,10 +6,11 @@ import { competitionsEntities } from '@app/competitions';
 import { schoolsEntities } from '@app/schools';
 import { openDataEntities } from '@app/open-data';
 import { badgesEntities } from '@app/badges';
+import { judgingEntities } from '@app/judging';
 import { migrations } from '../../../migrations/index.js';
 
 /** Every entity of every area: what migrations must match. */
-export const allEntities = [...platformEntities, ...identityEntities, ...notificationsEntities, ...schoolsEntities, ...competitionsEntities, ...badgesEntities, ...openDataEntities];
+export const allEntities = [...platformEntities, ...identityEntities, ...notificationsEntities, ...schoolsEntities, ...competitionsEntities, ...badgesEntities, ...judgingEntities, ...openDataEntities];
 
 export function createDataSource(url: string): DataSource {
   return new DataSource(dataSourceOptions(url, { entities: allEntities, migrations, poolSize: 4 }));

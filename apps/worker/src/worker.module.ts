@@ -3,7 +3,10 @@ import { AppConfig, PlatformModule } from '@app/platform';
 import { NotificationsModule } from '@app/notifications';
 import { PrivacyModule } from '@app/privacy';
 import { BadgesModule } from '@app/badges';
+import { CompetitionsModule } from '@app/competitions';
+import { JudgingModule } from '@app/judging';
 import { AwardBuiltInBadgeProcessor } from './badges/award-built-in-badge.processor.js';
+import { JudgingProcessor } from './judging/judging.processor.js';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor.js';
 import { DeliverNotificationProcessor } from './notifications/deliver-notification.processor.js';
 import { OutboxRelayRunner } from './outbox/outbox-relay.runner.js';
@@ -14,8 +17,8 @@ export class WorkerModule {
   static forRoot(config: AppConfig = AppConfig.load()): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot(config), NotificationsModule, PrivacyModule, BadgesModule],
-      providers: [OutboxRelayRunner, DeliverNotificationProcessor, MaintenanceProcessor, AwardBuiltInBadgeProcessor],
+      imports: [PlatformModule.forRoot(config), NotificationsModule, PrivacyModule, BadgesModule, CompetitionsModule, JudgingModule],
+      providers: [OutboxRelayRunner, DeliverNotificationProcessor, MaintenanceProcessor, AwardBuiltInBadgeProcessor, JudgingProcessor],
     };
   }
 }

@@ -7,6 +7,7 @@ import { Classrooms } from './classrooms.js';
 import { Competition } from './competition.entity.js';
 import { CompetitionsPersonalData } from './competitions-personal-data.js';
 import { CompetitionsService } from './competitions.service.js';
+import { EntriesService } from './entries.service.js';
 import { IdeaAccess } from './idea-access.js';
 import { Idea, IdeaMember, IdeaReport, IdeaVersion, SubmissionSlot } from './idea.entity.js';
 import { IdeasService } from './ideas.service.js';
@@ -17,7 +18,7 @@ import { TeamsService } from './teams.service.js';
 
 export const competitionsEntities = [Competition, Idea, IdeaMember, IdeaVersion, SubmissionSlot, IdeaReport];
 
-const services = [CompetitionsService, IdeasService, TeamsService, SubmissionsService, ModerationService, CompetitionsPersonalData];
+const services = [CompetitionsService, IdeasService, TeamsService, SubmissionsService, ModerationService, CompetitionsPersonalData, EntriesService];
 
 /** Competitions, ideas, teams and submissions; class relationships are answered by schools. */
 @Module({

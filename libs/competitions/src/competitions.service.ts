@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { AuditService, Clock, decodeCursor, toPage, type FieldError, type Page } from '@app/platform';
 import { Competition } from './competition.entity.js';
 import { competitionStatus, deadlineOf, type CompetitionStatus } from './competition-status.js';
@@ -115,7 +115,7 @@ export class CompetitionsService {
 
   /** Marks the start of judging (first round) or of published results (used by judging). */
   async mark(manager: EntityManager, id: string, field: 'judgingStartedAt' | 'resultsPublishedAt'): Promise<void> {
-    await manager.getRepository(Competition).update({ id, [field]: null as never }, { [field]: this.clock.now() });
+    await manager.getRepository(Competition).update({ id, [field]: IsNull() }, { [field]: this.clock.now() });
   }
 
   private async lock(m: EntityManager, id: string): Promise<Competition> {

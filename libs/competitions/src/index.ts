@@ -10,4 +10,5 @@ export * from './teams.service.js';
 export * from './submissions.service.js';
 export * from './moderation.service.js';
 export * from './competitions-personal-data.js';
+export * from './entries.service.js';
 export * from './competitions.module.js';

@@ -395,6 +395,44 @@ export class AccountsService {
     await this.audit.record({ action: 'user.role_granted', actorId, subjectType: 'user', subjectId: userId, data: { role } }, manager);
   }
 
+  /**
+   * Accepting an emailed invitation to an adult role (judges, SPEC §2.4), in the caller's transaction
+   * (which spends the invitation's token). The invitation proves the email address, and the organiser
+   * who sent it attests adulthood, so a new account has no date of birth. An existing account gains
+   * the role only when it is an adult's: a child's account can never hold an adult role.
+   * `password` is for a new account only; with an existing account the invitee sends none.
+   */
+  async acceptRoleInvitation(
+    manager: EntityManager,
+    role: 'judge',
+    input: { email: string; firstName: string; lastName: string; password?: string },
+  ): Promise<{ userId: string; created: boolean }> {
+    const email = normaliseEmail(input.email);
+    const existing = await manager.getRepository(User).findOne({ where: { email }, lock: { mode: 'pessimistic_write' } });
+    if (existing && !existing.erasedAt) {
+      if (input.password !== undefined)
+        throw IdentityError.invalidFields([{ field: 'password', message: 'this email already has an account: accept without a password' }]);
+      if (ageBand(existing.dateOfBirth, this.today()) !== '18+')
+        throw new IdentityError('forbidden', 'NOT_AN_ADULT', `Only adults can be given the role ${role}.`);
+      if (!existing.roles.includes(role)) await this.grantRole(manager, existing.id, role, existing.id);
+      return { userId: existing.id, created: false };
+    }
+    if (input.password === undefined) throw IdentityError.invalidFields([{ field: 'password', message: 'password is required for a new account' }]);
+    const errors = this.passwords.check(input.password, 'password', [input.firstName, input.lastName, email.split('@')[0]]);
+    if (errors.length) throw IdentityError.invalidFields(errors);
+    const user = await this.insertUser(manager, {
+      email,
+      passwordHash: await this.passwords.hash(input.password),
+      firstName: input.firstName.trim(),
+      lastName: input.lastName.trim(),
+      roles: [],
+      origin: 'invitation' as AccountOrigin,
+      emailVerifiedAt: this.clock.now(),
+    });
+    await this.grantRole(manager, user.id, role, user.id);
+    return { userId: user.id, created: true };
+  }
+
   /** Creates an organiser account (CLI, or another organiser), or grants the role to an existing adult. */
   async createOrganiser(
     input: { email: string; password?: string; firstName: string; lastName: string },

@@ -94,6 +94,55 @@ export class PeopleDirectory {
     return { items: page.items.map((u) => ({ ...facts.get(u.id)!, username: u.username })), nextCursor: page.nextCursor };
   }
 
+  /** Active accounts holding `role`, by id (e.g. every judge, for a judging round's default panel). */
+  async idsWithRole(role: Role): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM users WHERE $1 = ANY(roles) AND erased_at IS NULL ORDER BY id`,
+      [role],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Which of `ids` are active accounts holding `role` (a set, for checking a list a client sent).
+   */
+  async withRole(ids: string[], role: Role): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND $2 = ANY(roles) AND erased_at IS NULL`,
+      [ids, role],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Age bands on a date (YYYY-MM-DD), aligned with `ids`, in one query however many there are (bulk
+   * work such as a judging round's entries); null for an unknown id. No date of birth counts as adult.
+   */
+  async ageBandsOn(ids: string[], on: string): Promise<(AgeBand | null)[]> {
+    if (!ids.length) return [];
+    // The distinct ids, looked up through the primary key; aligned with `ids` in JS.
+    const rows: { id: string; date_of_birth: string | null }[] = await this.dataSource.query(
+      `SELECT id, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth FROM users WHERE id = ANY($1::uuid[])`,
+      [[...new Set(ids)]],
+    );
+    const dateOfBirth = new Map(rows.map((r) => [r.id, r.date_of_birth]));
+    return ids.map((id) => (dateOfBirth.has(id) ? ageBand(dateOfBirth.get(id)!, on) : null));
+  }
+
+  /**
+   * How to reach people (email, first name for the greeting), for notifications sent in bulk; erased
+   * accounts are left out. Lighter than `facts`: one narrow query, no entities.
+   */
+  async contacts(ids: string[]): Promise<Map<string, { email: string | null; firstName: string }>> {
+    if (!ids.length) return new Map();
+    const rows: { id: string; email: string | null; first_name: string }[] = await this.dataSource.query(
+      `SELECT id, email, first_name FROM users WHERE id = ANY($1::uuid[]) AND erased_at IS NULL`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, { email: r.email, firstName: r.first_name }]));
+  }
+
   /** An active account by exact username or email, for invitations. */
   async findId(by: { username?: string; email?: string }, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
     const where = by.email ? { email: by.email.trim().toLowerCase() } : { username: (by.username ?? '').trim().toLowerCase() };

@@ -1,5 +1,5 @@
-// The judging area (SPEC §2.4). So far only its pure algorithms — no Nest, no database, no I/O, all
-// state in typed arrays — on which the module, entities, services and jobs of judging are to be built:
+// The judging area (SPEC §2.4): its Nest module, entities, services and job facade, built on pure
+// algorithms — no Nest, no database, no I/O, all state in typed arrays:
 //
 //   assignment job (screening)   assignBalanced({ ideaCount, judges, judgesPerIdea, seed, conflicts })
 //                                  conflicts from (idea, judge) pairs: buildConflictIndex(ideaCount, ideas, judges)
@@ -39,3 +39,29 @@ export {
   type TallyFlagName,
 } from './tally/additive-model.js';
 export { markOutcomes, rankIdeas, roundScore, type OutcomeRule, type RankInput, type Ranking, type RoundOutcome } from './tally/rank.js';
+
+// Pure rules used by the services (unit-tested on their own).
+export { contactDetails, type ContactKind } from './scoring/contact-details.js';
+export { checkScore, FEEDBACK_MAX, FEEDBACK_MIN } from './scoring/score-rules.js';
+export { AliasMaker, ALIAS_ALPHABET } from './rounds/aliases.js';
+export { nextAwardState, payeeErrors, type AwardPatch, type AwardState, type TeamFacts } from './awards/award-rules.js';
+
+// Entities, services, errors and the module.
+export * from './judging.errors.js';
+export * from './judging.queue.js';
+export * from './rounds/round.entity.js';
+export * from './scoring/assignment.entity.js';
+export * from './conflicts/conflict.entity.js';
+export * from './invitations/judge-invitation.entity.js';
+export * from './awards/funding-award.entity.js';
+export * from './invitations/judge-invitations.service.js';
+export * from './conflicts/conflicts.service.js';
+export * from './rounds/rounds.service.js';
+export * from './rounds/assignment.service.js';
+export * from './scoring/scoring.service.js';
+export * from './scoring/reminders.service.js';
+export * from './results/tally.service.js';
+export * from './results/publication.service.js';
+export * from './results/feedback.service.js';
+export * from './awards/awards.service.js';
+export * from './judging.module.js';

@@ -127,6 +127,54 @@ export const TEMPLATES = {
         : `Hello ${d.firstName}, your Young Ideas account has not been used for almost three years.`,
       `To protect personal data, accounts left unused for three years are anonymised. If nobody signs in within ${d.days} days, the account's personal details will be wiped for good (the competition records keep only "Former entrant"). Signing in once keeps the account.`,
     ]),
+  'judge-invitation': (d, ctx) =>
+    compose(
+      'You are invited to judge Young Ideas',
+      [
+        `Hello ${d.firstName}, the Young Ideas organisers invite you to be a volunteer judge: you will score young people's digital ideas blind, with written feedback that helps them grow.`,
+        d.hasAccount
+          ? 'This address already has a Young Ideas account: accepting adds judging to it.'
+          : 'Accepting creates your judge account: you choose its password on the page behind the button.',
+        'The link works once and expires in 14 days. If you were not expecting this, ignore this email.',
+      ],
+      { label: 'Accept the invitation', url: linkTo(ctx, 'judge-invitation') },
+    ),
+  'assignments-ready': (d) =>
+    compose(d.reassigned ? `An entry was added to your queue: ${d.roundName}` : `Entries are ready for you to judge: ${d.roundName}`, [
+      d.reassigned
+        ? `Hello ${d.firstName}, another judge stepped aside from an entry of ${d.roundName}, and it is now in your queue.`
+        : `Hello ${d.firstName}, ${d.count} ${Number(d.count) === 1 ? 'entry is' : 'entries are'} waiting for your scores in ${d.roundName}${d.competitionTitle ? ` of ${d.competitionTitle}` : ''}.`,
+      'Sign in to Young Ideas and open your judging queue. If you know the people behind an entry, declare a conflict on it and it will go to another judge.',
+    ]),
+  'scoring-reminder': (d) =>
+    compose(`A reminder: ${d.open} ${Number(d.open) === 1 ? 'entry is' : 'entries are'} still waiting for you`, [
+      `Hello ${d.firstName}, you still have ${d.open} ${Number(d.open) === 1 ? 'entry' : 'entries'} to score in ${d.roundName}.`,
+      'Sign in to Young Ideas and open your judging queue. Thank you for the time you give young people.',
+    ]),
+  'results-winner': (d, ctx) =>
+    compose(`Congratulations: your idea has won ${d.competitionTitle}`, [
+      `Hello ${d.firstName}, your team's idea is one of the winners of ${d.competitionTitle}: it wins £${(Number(d.amountPence) / 100).toLocaleString('en-GB')} of funding and a place on the accelerator.`,
+      'The organisers will be in touch about accepting the award. The judges’ feedback on your idea is ready for you to read.',
+      `Your feedback: ${ctx.publicBaseUrl}/api/v1/ideas/${d.ideaId}/feedback`,
+    ]),
+  'results-finalist': (d, ctx) =>
+    compose(`Your idea was a finalist in ${d.competitionTitle}`, [
+      `Hello ${d.firstName}, your team's idea reached the final of ${d.competitionTitle}. It did not win this time, but reaching the final is an achievement to be proud of.`,
+      'The judges’ feedback on your idea is ready for you to read.',
+      `Your feedback: ${ctx.publicBaseUrl}/api/v1/ideas/${d.ideaId}/feedback`,
+    ]),
+  'results-entrant': (d, ctx) =>
+    compose(`The results of ${d.competitionTitle} are out`, [
+      d.shortlisted
+        ? `Hello ${d.firstName}, thank you for entering ${d.competitionTitle}: your team's idea made the shortlist.`
+        : `Hello ${d.firstName}, thank you for entering ${d.competitionTitle}. Your idea was not among the winners this time.`,
+      'Every idea was read and scored by volunteer judges, and their feedback on yours is ready for you to read.',
+      `Your feedback: ${ctx.publicBaseUrl}/api/v1/ideas/${d.ideaId}/feedback`,
+    ]),
+  'judges-thanked': (d) =>
+    compose(`Thank you for judging ${d.competitionTitle}`, [
+      `Hello ${d.firstName}, the results of ${d.competitionTitle} are published. Thank you for the entries you read and the feedback you wrote: it now reaches the young people behind them.`,
+    ]),
 } satisfies Record<string, Template>;
 
 export type TemplateName = keyof typeof TEMPLATES;

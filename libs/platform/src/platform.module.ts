@@ -12,6 +12,7 @@ import { OutboxMessage } from './outbox/outbox-message.entity.js';
 import { OutboxService } from './outbox/outbox.service.js';
 import { AppLogger, createRootLogger } from './logging/logging.js';
 import { JobQueue } from './queue/job-queue.js';
+import { JobStatusService } from './queue/job-status.service.js';
 import { QUEUES } from './queue/jobs.js';
 import { AttemptCounter } from './rate-limit/attempt-counter.js';
 import { RedisClient, redisOptions } from './redis/redis.js';
@@ -24,7 +25,7 @@ import { SingleUseTokens } from './tokens/single-use-tokens.service.js';
 
 export const platformEntities = [OutboxMessage, AuditEntry, PlatformSecret, SingleUseToken, IdempotencyRecord];
 
-const services = [Clock, RedisClient, AttemptCounter, JobQueue, OutboxService, AuditService, SecretsService, SingleUseTokens, IdempotencyService, AuditPersonalData];
+const services = [Clock, RedisClient, AttemptCounter, JobQueue, JobStatusService, OutboxService, AuditService, SecretsService, SingleUseTokens, IdempotencyService, AuditPersonalData];
 
 /** Cross-cutting infrastructure shared by the API, the worker and the CLI. */
 @Global()

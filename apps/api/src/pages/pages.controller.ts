@@ -2,6 +2,7 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ConsentService } from '@app/identity';
+import { JudgeInvitationsService } from '@app/judging';
 import { Public } from '../common/auth.decorators.js';
 import { sendPage } from './page.js';
 
@@ -10,7 +11,10 @@ import { sendPage } from './page.js';
 @Public()
 @Controller()
 export class PagesController {
-  constructor(private readonly consent: ConsentService) {}
+  constructor(
+    private readonly consent: ConsentService,
+    private readonly judgeInvitations: JudgeInvitationsService,
+  ) {}
 
   @Get('verify-email')
   verifyEmail(@Query('token') token: unknown, @Res() res: Response): void {
@@ -83,6 +87,37 @@ export class PagesController {
         ],
         submit: 'Send my decision',
         done: 'Thank you: your decision is recorded. You can close this page.',
+      },
+      given,
+    );
+  }
+
+  @Get('judge-invitation')
+  async judgeInvitation(@Query('token') token: unknown, @Res() res: Response): Promise<void> {
+    const given = typeof token === 'string' ? token : '';
+    // Reading the invitation changes nothing; accepting is the form's POST.
+    const preview = given ? await this.judgeInvitations.preview(given).catch(() => null) : null;
+    sendPage(
+      res,
+      {
+        title: 'Judge Young Ideas',
+        intro: !preview
+          ? ['This link is not valid: it may have been used already or have expired. Ask the organisers for a new invitation.']
+          : preview.hasAccount
+            ? [`Hello ${preview.firstName}, you are invited to be a volunteer judge. Your email address already has a Young Ideas account: accepting adds judging to it, and you sign in with your usual password.`]
+            : [`Hello ${preview.firstName}, you are invited to be a volunteer judge. Choose a password for your judge account: 10 or more characters, and not one you use anywhere else.`],
+        action: '/api/v1/judges/invitations/{token}/accept',
+        tokenInBody: false,
+        fields:
+          preview && !preview.hasAccount
+            ? [
+                { name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password' },
+                { name: 'confirm', label: 'The same again', type: 'password', autocomplete: 'new-password' },
+              ]
+            : [],
+        ...(preview && !preview.hasAccount ? { confirm: ['password', 'confirm'] as [string, string] } : {}),
+        submit: 'Accept the invitation',
+        done: 'Welcome, judge: you can now sign in to Young Ideas and open your judging queue.',
       },
       given,
     );

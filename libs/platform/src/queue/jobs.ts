@@ -6,12 +6,17 @@ export const QUEUES = {
   notifications: 'notifications',
   maintenance: 'maintenance',
   badges: 'badges',
+  judging: 'judging',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOBS = {
   deliverNotification: { queue: QUEUES.notifications, name: 'deliver-notification' },
   awardBuiltInBadge: { queue: QUEUES.badges, name: 'award-built-in-badge' },
+  assignJudges: { queue: QUEUES.judging, name: 'assign-judges' },
+  tallyRound: { queue: QUEUES.judging, name: 'tally-round' },
+  publishResults: { queue: QUEUES.judging, name: 'publish-results' },
+  scoringReminders: { queue: QUEUES.judging, name: 'scoring-reminders' },
 } as const satisfies Record<string, { queue: QueueName; name: string }>;
 export type JobKey = keyof typeof JOBS;
 
@@ -29,6 +34,20 @@ export interface JobData {
     /** What earned it, kept as the award's evidence. */
     source: { competitionId: string; ideaId?: string; roundId?: string };
   };
+  /** Judging (SPEC §2.4): assign the judges of a round, tally a closed round, publish a competition's results. */
+  assignJudges: RequestedJob & { roundId: string };
+  tallyRound: RequestedJob & { roundId: string };
+  publishResults: RequestedJob & { competitionId: string };
+  /** Scheduled (at most daily): remind judges with open assignments. */
+  scoringReminders: Record<string, never>;
+}
+
+/**
+ * Who asked for a long-running job: `GET /jobs/:id` shows a job to them and to organisers only
+ * (SPEC §2.6). Jobs nobody asked for (scheduled ones) carry none.
+ */
+export interface RequestedJob {
+  requestedBy: string;
 }
 
 export const BUILT_IN_BADGES = ['idea-maker', 'team-player', 'shortlisted', 'finalist', 'winner', 'judge'] as const;
