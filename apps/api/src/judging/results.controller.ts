@@ -7,7 +7,7 @@ import type { FieldError } from '@app/platform';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { CurrentUser, Public, Roles, SignedIn } from '../common/auth.decorators.js';
 import { IdParam } from '../common/dto.js';
-import { AwardDto, AwardPageDto, AwardQueryDto, JobAcceptedDto, PayeeDto, PublicResultsDto, ReleasedFeedbackDto, UpdateAwardDto } from './dto/judging.dto.js';
+import { FundingAwardDto, FundingAwardPageDto, AwardQueryDto, JobAcceptedDto, PayeeDto, PublicResultsDto, ReleasedFeedbackDto, UpdateAwardDto } from './dto/judging.dto.js';
 
 /** Results publication, public results, released feedback and funding awards (SPEC §2.4, §3). */
 @ApiTags('results')
@@ -46,22 +46,22 @@ export class ResultsController {
 
   @Roles('organiser')
   @Get('awards')
-  @ApiOkResponse({ type: AwardPageDto, description: 'Funding awards, newest first' })
+  @ApiOkResponse({ type: FundingAwardPageDto, description: 'Funding awards, newest first' })
   @ApiProblems(400)
-  async list(@Query() query: AwardQueryDto): Promise<AwardPageDto> {
+  async list(@Query() query: AwardQueryDto): Promise<FundingAwardPageDto> {
     const page = await this.awards.list(query);
-    return { items: page.items.map(AwardDto.from), nextCursor: page.nextCursor };
+    return { items: page.items.map(FundingAwardDto.from), nextCursor: page.nextCursor };
   }
 
   @Roles('organiser')
   @Patch('awards/:id')
-  @ApiOkResponse({ type: AwardDto })
+  @ApiOkResponse({ type: FundingAwardDto })
   @ApiProblems(400, 404)
-  async update(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: UpdateAwardDto): Promise<AwardDto> {
+  async update(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: UpdateAwardDto): Promise<FundingAwardDto> {
     const patch: AwardPatch = { status: dto.status, acceleratorStatus: dto.acceleratorStatus, paymentStatus: dto.paymentStatus };
     if (dto.payee !== undefined) patch.payee = dto.payee === null ? null : toPayee(dto.payee);
     for (const key of Object.keys(patch) as (keyof AwardPatch)[]) if (patch[key] === undefined) delete patch[key];
-    return AwardDto.from(await this.awards.update(actor.userId, id, patch));
+    return FundingAwardDto.from(await this.awards.update(actor.userId, id, patch));
   }
 }
 

@@ -95,7 +95,7 @@ export async function runDemo(base: AppConfig, { serve }: { serve: boolean }): P
       pupils.push({ id: created.id, token: await signIn(created.username), name: created.displayName });
     }
     for (const parent of ['parent.rahman@example.demo', 'parent.nowak@example.demo']) {
-      const token = await mail.token(parent, /consent/i, 'consent');
+      const token = await mail.token(parent, /take part/i, 'consent');
       await api.call('POST', `/consent/${token}`, { body: { decision: 'grant', parentName: 'A Parent' }, expect: 204 });
     }
     say(`Roster of ${pupils.length} pupils imported; they chose their own passwords; 2 parents granted consent by email`);
@@ -147,20 +147,20 @@ export async function runDemo(base: AppConfig, { serve }: { serve: boolean }): P
       }, owner.token);
       ideas.push({ id: idea.id, title, quality: 3 + rng.nextFloat() * 7 });
     }
-    // Two classmates join Aisha's team; Priya and Callum team up.
+    // Two classmates join Aisha's team; Priya and Niamh (both under 18) team up.
     const pupilIdea = ideas[8];
     for (const mate of [pupils[1], pupils[3]]) {
       const username = (await api.get('/me', mate.token)).username;
       await api.call('POST', `/ideas/${pupilIdea.id}/members`, { body: { username }, token: pupils[0].token, expect: 201 });
       await api.post(`/ideas/${pupilIdea.id}/members/accept`, undefined, mate.token);
     }
-    await api.call('POST', `/ideas/${ideas[0].id}/members`, { body: { username: (await api.get('/me', entrants[1].token)).username }, token: entrants[0].token, expect: 201 });
-    await api.post(`/ideas/${ideas[0].id}/members/accept`, undefined, entrants[1].token);
+    await api.call('POST', `/ideas/${ideas[0].id}/members`, { body: { username: (await api.get('/me', entrants[2].token)).username }, token: entrants[0].token, expect: 201 });
+    await api.post(`/ideas/${ideas[0].id}/members/accept`, undefined, entrants[2].token);
     for (let i = 0; i < ideas.length; i++) {
-      if (i === 1) continue; // Callum is in Priya's team now: one submitted idea each
+      if (i === 2) continue; // Niamh is in Priya's team now: one submitted idea each
       await api.post(`/ideas/${ideas[i].id}/submit`, undefined, owners[i].token);
     }
-    const submitted = ideas.filter((_, i) => i !== 1);
+    const submitted = ideas.filter((_, i) => i !== 2);
     say(`${submitted.length} ideas submitted (2 teams); receipts emailed to every member`);
 
     // Judges: three volunteers and the teacher (conflicted with her own pupils' idea).

@@ -416,7 +416,7 @@ export class AwardQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') competitionId?: string;
 }
 
-export class AwardDto {
+export class FundingAwardDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) competitionId: string;
   @ApiProperty({ format: 'uuid' }) ideaId: string;
@@ -428,7 +428,7 @@ export class AwardDto {
   @ApiProperty({ enum: ['pending', 'paid', 'withheld'] }) paymentStatus: string;
   @ApiProperty({ type: PayeeDto, nullable: true }) payee: PayeeDto | null;
 
-  static from(a: FundingAward): AwardDto {
+  static from(a: FundingAward): FundingAwardDto {
     return {
       id: a.id,
       competitionId: a.competitionId,
@@ -444,7 +444,7 @@ export class AwardDto {
   }
 }
 
-export class AwardPageDto {
-  @ApiProperty({ type: [AwardDto] }) items: AwardDto[];
+export class FundingAwardPageDto {
+  @ApiProperty({ type: [FundingAwardDto] }) items: FundingAwardDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
