@@ -65,3 +65,4 @@ export * from './results/publication.service.js';
 export * from './results/feedback.service.js';
 export * from './awards/awards.service.js';
 export * from './judging.module.js';
+export * from './judging-personal-data.js';

@@ -11,6 +11,7 @@ import { ConflictsService } from './conflicts/conflicts.service.js';
 import { JudgeInvitation } from './invitations/judge-invitation.entity.js';
 import { JudgeInvitationsService } from './invitations/judge-invitations.service.js';
 import { JudgingQueue } from './judging.queue.js';
+import { JudgingPersonalData } from './judging-personal-data.js';
 import { FeedbackService } from './results/feedback.service.js';
 import { PublicationService } from './results/publication.service.js';
 import { TallyService } from './results/tally.service.js';
@@ -45,6 +46,7 @@ const services = [
   FeedbackService,
   AwardsService,
   RemindersService,
+  JudgingPersonalData,
 ];
 
 /** Judging: invitations, conflicts, rounds, blind scoring, the tally, results and funding awards. */

@@ -5,6 +5,7 @@ import { NotificationsModule, NotificationsPersonalData } from '@app/notificatio
 import { SchoolsModule, SchoolsPersonalData } from '@app/schools';
 import { CompetitionsModule, CompetitionsPersonalData } from '@app/competitions';
 import { BadgesModule, BadgesPersonalData } from '@app/badges';
+import { JudgingModule, JudgingPersonalData } from '@app/judging';
 import { PrivacyService } from './privacy.service.js';
 import { RetentionService } from './retention.service.js';
 
@@ -13,10 +14,10 @@ import { RetentionService } from './retention.service.js';
  * account last): badges first, as its lock holds back awards being made meanwhile, whose notifications
  * the notifications holder must then see.
  */
-const HOLDERS = [BadgesPersonalData, IdentityPersonalData, NotificationsPersonalData, SchoolsPersonalData, CompetitionsPersonalData, AuditPersonalData];
+const HOLDERS = [BadgesPersonalData, IdentityPersonalData, NotificationsPersonalData, SchoolsPersonalData, CompetitionsPersonalData, JudgingPersonalData, AuditPersonalData];
 
 @Module({
-  imports: [IdentityModule, NotificationsModule, SchoolsModule, CompetitionsModule, BadgesModule],
+  imports: [IdentityModule, NotificationsModule, SchoolsModule, CompetitionsModule, BadgesModule, JudgingModule],
   providers: [
     PrivacyService,
     RetentionService,
