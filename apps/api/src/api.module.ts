@@ -34,6 +34,7 @@ import { ClassesController } from './classes/classes.controller.js';
 import { RosterController } from './classes/roster.controller.js';
 import { AccessGuard, BodyTypeGuard, RolesGuard } from './common/guards.js';
 import { JwtStrategy } from './common/jwt.strategy.js';
+import { HttpDrain } from './common/http-drain.js';
 import { LocalStrategy } from './common/local.strategy.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { ConsentController } from './consent/consent.controller.js';
@@ -97,6 +98,7 @@ export class ApiModule {
         JwtStrategy,
         LocalStrategy,
         MeService,
+        HttpDrain,
         IdempotencyInterceptor,
         ClassViewService,
         ClassAccessGuard,

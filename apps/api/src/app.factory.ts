@@ -14,6 +14,7 @@ import { credentialFastLane, installFastLane } from './ob/credential-fast-lane.j
 import { CACHE } from './ob/ob-response.js';
 import { problemMiddleware } from './common/problem-details.filter.js';
 import { problem } from './common/problem.js';
+import { HttpDrain } from './common/http-drain.js';
 
 export const API_PREFIX = 'api/v1';
 const MAX_URL_LENGTH = 8192;
@@ -56,6 +57,7 @@ export function configureApiApp(app: NestExpressApplication, config: AppConfig):
   const security = helmet();
   app.useLogger(logger);
   app.use(requestLogging(logger.root));
+  app.use(app.get(HttpDrain).middleware);
   app.set('trust proxy', config.http.trustProxy);
   app.set('x-powered-by', false);
   app.enableShutdownHooks();
