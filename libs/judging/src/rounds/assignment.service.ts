@@ -18,6 +18,7 @@ import { RoundsService } from './rounds.service.js';
 export type AssignmentOutcome = { skipped: string } | (RoundStats & { seed: string; conflictPairs: number; ms: number; phases: Record<string, number> });
 
 const NOTIFY_BATCH = 500;
+const ENTRY_BATCH = 100_000;
 
 /**
  * The assignment job (SPEC §2.4), set-based from end to end, in one transaction (a round gets all its
@@ -74,7 +75,8 @@ export class AssignmentService {
       const pairIdea = new IntList();
       const pairJudge = new IntList();
       let ideaCount = 0;
-      for await (const batch of this.entries.atDeadline(competition.id, deadline, { ideaIds })) {
+      // Large batches: each costs one age-band query (which may scan the people table) and one COPY.
+      for await (const batch of this.entries.atDeadline(competition.id, deadline, { ideaIds, batchSize: ENTRY_BATCH })) {
         let t0 = performance.now();
         const bands = await this.people.ageBandsOn(
           batch.map((e) => e.ownerId),
