@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, Clock, OutboxService, copyFrom, copyLines, copyTo, readIntRow } from '@app/platform';
 import { EntriesService } from '@app/competitions';
 import { IntList } from '../int-list.js';
+import { PhaseTimer } from '../phase-timer.js';
 import { Round } from '../rounds/round.entity.js';
 import { RoundsService } from '../rounds/rounds.service.js';
 import { fitAdditiveModel } from '../tally/additive-model.js';
@@ -51,18 +52,12 @@ export class TallyService {
   ) {}
 
   async run(roundId: string, progress: (percent: number) => Promise<void> = async () => {}): Promise<TallyOutcome> {
-    const started = performance.now();
+    const timer = new PhaseTimer();
     return this.dataSource.transaction(async (m) => {
       const round = await this.rounds.find(roundId, m, true);
       if (round.status !== 'closed') return { skipped: `the round is ${round.status}` };
       const competition = await this.rounds.competitionOf(round);
-      const phases: Record<string, number> = {};
-      let mark = performance.now();
-      const lap = (name: string) => {
-        const now = performance.now();
-        phases[name] = Math.round(now - mark);
-        mark = now;
-      };
+      const lap = (name: string) => timer.lap(name);
       const scores = await this.readScores(m, round, await this.hiddenEntries(m, round));
       lap('readScores');
       await progress(30);
@@ -114,7 +109,8 @@ export class TallyService {
         m,
       );
       lap('severitiesBadgesAudit');
-      const ms = Math.round(performance.now() - started);
+      const ms = timer.totalMs;
+      const phases = timer.phases;
       this.logger.log({ roundId, ideas: scores.ideaCount, scores: totals.length, iterations: fit.iterations, ms, phases }, 'round tallied');
       return { ideas: scores.ideaCount, scores: totals.length, judges: scores.judgeCount, iterations: fit.iterations, converged: fit.converged, outcomes: chosen, ms, phases };
     });

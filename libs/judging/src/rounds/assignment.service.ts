@@ -10,6 +10,7 @@ import { buildConflictIndex } from '../assignment/conflicts.js';
 import { assignPanel } from '../assignment/panel-assignment.js';
 import { ConflictsService } from '../conflicts/conflicts.service.js';
 import { IntList } from '../int-list.js';
+import { PhaseTimer } from '../phase-timer.js';
 import { orderedIds } from '../ordered-ids.js';
 import { AliasMaker } from './aliases.js';
 import { Round, type RoundStats } from './round.entity.js';
@@ -18,6 +19,7 @@ import { RoundsService } from './rounds.service.js';
 export type AssignmentOutcome = { skipped: string } | (RoundStats & { seed: string; conflictPairs: number; ms: number; phases: Record<string, number> });
 
 const NOTIFY_BATCH = 500;
+const ENTRY_BATCH = 100_000;
 
 /**
  * The assignment job (SPEC §2.4), set-based from end to end, in one transaction (a round gets all its
@@ -46,7 +48,7 @@ export class AssignmentService {
   ) {}
 
   async run(roundId: string, progress: (percent: number) => Promise<void> = async () => {}): Promise<AssignmentOutcome> {
-    const started = performance.now();
+    const timer = new PhaseTimer();
     return this.dataSource.transaction(async (m) => {
       const round = await this.rounds.find(roundId, m, true);
       if (round.status !== 'assigning') return { skipped: `the round is ${round.status}` };
@@ -55,13 +57,7 @@ export class AssignmentService {
         (r: { judge_id: string }) => r.judge_id,
       );
       const seed = round.seed as string;
-      const phases: Record<string, number> = {};
-      let mark = performance.now();
-      const lap = (name: string) => {
-        const now = performance.now();
-        phases[name] = Math.round(now - mark);
-        mark = now;
-      };
+      const lap = (name: string) => timer.lap(name);
       const ideaIds = round.previousRoundId ? await this.shortlist(m, round.previousRoundId) : undefined;
       const deadline = competition.deadline;
       const expected = await this.entries.countAtDeadline(competition.id, deadline, ideaIds);
@@ -74,13 +70,14 @@ export class AssignmentService {
       const pairIdea = new IntList();
       const pairJudge = new IntList();
       let ideaCount = 0;
-      for await (const batch of this.entries.atDeadline(competition.id, deadline, { ideaIds })) {
-        let t0 = performance.now();
-        const bands = await this.people.ageBandsOn(
-          batch.map((e) => e.ownerId),
-          ageOn,
+      // Large batches: each costs one age-band query (which may scan the people table) and one COPY.
+      for await (const batch of this.entries.atDeadline(competition.id, deadline, { ideaIds, batchSize: ENTRY_BATCH })) {
+        const bands = await timer.add('ageBands', () =>
+          this.people.ageBandsOn(
+            batch.map((e) => e.ownerId),
+            ageOn,
+          ),
         );
-        phases.ageBands = (phases.ageBands ?? 0) + Math.round(performance.now() - t0);
         const lines = new Array<string>(batch.length);
         for (let k = 0; k < batch.length; k++) {
           const e = batch[k];
@@ -91,9 +88,9 @@ export class AssignmentService {
           });
           lines[k] = `${roundId}\t${idx}\t${e.ideaId}\t${e.versionId}\t${e.version}\t${aliases.alias(idx)}\t${bands[k] ?? '18+'}\t${e.submittedAt.toISOString()}`;
         }
-        t0 = performance.now();
-        await copyFrom(m, `COPY round_entry (round_id, idx, idea_id, version_id, version, alias, lead_age_band, submitted_at) FROM STDIN`, [lines.join('\n') + '\n']);
-        phases.copyEntries = (phases.copyEntries ?? 0) + Math.round(performance.now() - t0);
+        await timer.add('copyEntries', () =>
+          copyFrom(m, `COPY round_entry (round_id, idx, idea_id, version_id, version, alias, lead_age_band, submitted_at) FROM STDIN`, [lines.join('\n') + '\n']),
+        );
         ideaCount += batch.length;
         await progress(Math.min(60, Math.round((60 * ideaCount) / Math.max(1, expected))));
       }
@@ -169,7 +166,8 @@ export class AssignmentService {
         m,
       );
       lap('statsNotifyAudit');
-      const ms = Math.round(performance.now() - started);
+      const ms = timer.totalMs;
+      const phases = timer.phases;
       this.logger.log({ roundId, ideas: ideaCount, assignments: entryOf.length, conflictPairs: pairIdea.length, ms, phases }, 'round assigned');
       return { ...stats, unassignable: unassignableIds.slice(0, 100), seed, conflictPairs: pairIdea.length, ms, phases };
     });
