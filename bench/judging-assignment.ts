@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_RUBRIC } from '@app/judging';
-import { intOption, jobResult, seconds, startWorker, throwawayEnv, until, type BenchEnv } from './judging-support.js';
+import { intOption, jobResult, seconds, startWorker, throwawayEnv, until, type BenchEnv } from './_judging-support.js';
 
 const K = 3;
 const SCHOOLS = 20_000;

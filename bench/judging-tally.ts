@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { In } from 'typeorm';
 import { Assignment, DEFAULT_RUBRIC, Prng } from '@app/judging';
 import { copyFrom, copyLines } from '@app/platform';
-import { intOption, jobResult, seconds, startWorker, throwawayEnv, until, type BenchEnv } from './judging-support.js';
+import { intOption, jobResult, seconds, startWorker, throwawayEnv, until, type BenchEnv } from './_judging-support.js';
 
 const K = 3;
 
