@@ -202,3 +202,19 @@ describe('finding people (organisers)', () => {
     await t.http().get('/api/v1/users?q=zebedee').set((await session(t, zed)).auth).expect(403);
   });
 });
+
+describe('date of birth corrections by organisers', () => {
+  it('an organiser corrects an entrant (audited, age bands only); others cannot; bad dates and non-entrants are refused', async () => {
+    const org = await anOrganiser(t);
+    const teen = await register(t, { dateOfBirth: bornYearsAgo(16), parentEmail: undefined });
+    const res = await t.http().patch(`/api/v1/users/${teen.id}`).set(org.auth).send({ dateOfBirth: bornYearsAgo(14) }).expect(200);
+    expect(res.body).toMatchObject({ id: teen.id, ageBand: '13-17' });
+    const audit = await t.http().get(`/api/v1/audit?action=user.date_of_birth_corrected&subjectId=${teen.id}`).set(org.auth).expect(200);
+    expect(audit.body.items[0]).toMatchObject({ actorId: org.id, data: { fromAgeBand: '13-17', toAgeBand: '13-17' } });
+    expect(JSON.stringify(audit.body.items[0].data)).not.toMatch(/\d{4}-\d{2}-\d{2}/); // no dates of birth in the log
+    await t.http().patch(`/api/v1/users/${teen.id}`).set(org.auth).send({ dateOfBirth: bornYearsAgo(9) }).expect(400);
+    await t.http().patch(`/api/v1/users/${teen.id}`).set((await session(t, teen)).auth).send({ dateOfBirth: bornYearsAgo(20) }).expect(403);
+    const teacher = await aTeacher(t);
+    await t.http().patch(`/api/v1/users/${teacher.id}`).set(org.auth).send({ dateOfBirth: bornYearsAgo(20) }).expect(404);
+  });
+});

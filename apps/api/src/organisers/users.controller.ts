@@ -1,10 +1,11 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { AGE_BANDS, PeopleDirectory, REGIONS, ROLES, displayName, type Role } from '@app/identity';
+import { AGE_BANDS, AccountsService, PeopleDirectory, REGIONS, ROLES, displayName, type PersonFacts, type Principal, type Role } from '@app/identity';
 import { ApiProblems } from '../common/api-problems.decorator.js';
-import { Roles } from '../common/auth.decorators.js';
-import { PageQueryDto } from '../common/dto.js';
+import { CurrentUser, Roles } from '../common/auth.decorators.js';
+import { IdParam, PageQueryDto } from '../common/dto.js';
+import { CorrectDateOfBirthDto } from '../classes/dto/classes.dto.js';
 
 export class UserSearchDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Part of a name, username or email' }) @IsOptional() @IsString() @Length(1, 100) q?: string;
@@ -31,7 +32,10 @@ export class PersonPageDto {
 @ApiTags('organisers')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly people: PeopleDirectory) {}
+  constructor(
+    private readonly people: PeopleDirectory,
+    private readonly accounts: AccountsService,
+  ) {}
 
   @Roles('organiser')
   @Get()
@@ -39,19 +43,29 @@ export class UsersController {
   @ApiProblems(400)
   async search(@Query() query: UserSearchDto): Promise<PersonPageDto> {
     const page = await this.people.search(query);
-    return {
-      items: page.items.map((p) => ({
-        id: p.id,
-        username: p.username,
-        email: p.email,
-        firstName: p.firstName,
-        lastName: p.lastName,
-        displayName: displayName(p.firstName, p.lastName),
-        roles: p.roles,
-        ageBand: p.ageBand,
-        region: p.region,
-      })),
-      nextCursor: page.nextCursor,
-    };
+    return { items: page.items.map(toPersonDto), nextCursor: page.nextCursor };
   }
+
+  @Roles('organiser')
+  @Patch(':id')
+  @ApiOkResponse({ type: PersonDto, description: "Corrects an entrant's date of birth (audited with age bands only); a newly under-13 entrant needs consent again" })
+  @ApiProblems(400, 404)
+  async correct(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: CorrectDateOfBirthDto): Promise<PersonDto> {
+    const user = await this.accounts.correctDateOfBirth(id, dto.dateOfBirth, actor.userId);
+    return toPersonDto({ ...(await this.people.fact(user.id))!, username: user.username });
+  }
+}
+
+function toPersonDto(p: PersonFacts & { username: string }): PersonDto {
+  return {
+    id: p.id,
+    username: p.username,
+    email: p.email,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    displayName: displayName(p.firstName, p.lastName),
+    roles: p.roles,
+    ageBand: p.ageBand,
+    region: p.region,
+  };
 }
