@@ -218,3 +218,28 @@ describe('date of birth corrections by organisers', () => {
     await t.http().patch(`/api/v1/users/${teacher.id}`).set(org.auth).send({ dateOfBirth: bornYearsAgo(20) }).expect(404);
   });
 });
+
+describe('keyset pagination', () => {
+  it('pages through rows created within one millisecond without skipping any, and refuses a forged cursor', async () => {
+    const org = await anOrganiser(t);
+    await t.db.query(
+      `INSERT INTO audit_log (at, action, data) VALUES
+         ('2026-01-01T10:00:00.123100Z', 'test.same_ms', '{}'), ('2026-01-01T10:00:00.123200Z', 'test.same_ms', '{}'),
+         ('2026-01-01T10:00:00.123300Z', 'test.same_ms', '{}'), ('2026-01-01T10:00:00.123400Z', 'test.same_ms', '{}')`,
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http()
+        .get('/api/v1/audit')
+        .query({ action: 'test.same_ms', limit: 1, ...(cursor ? { cursor } : {}) })
+        .set(org.auth)
+        .expect(200);
+      seen.push(...res.body.items.map((i) => i.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(4);
+    const forged = Buffer.from(JSON.stringify({ at: '2026-01-01T10:00:00Z', id: "x' OR 1=1" })).toString('base64url');
+    expect((await t.http().get(`/api/v1/audit?cursor=${forged}`).set(org.auth).expect(400)).body.errors[0].field).toBe('cursor');
+  });
+});

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { AuditService, decodeCursor, toPage, type FieldError, type Page, type PageQuery } from '@app/platform';
+import { AuditService, afterCursor, toPage, type FieldError, type Page, type PageQuery } from '@app/platform';
 import { BadgeIssuer } from './badge-issuer.service.js';
 import { BadgeClass, BadgeEndorsement, type BadgeAlignment, type BadgeCategory } from './badge.entity.js';
 import { BadgesError, badgeNotFound } from './badges.errors.js';
@@ -93,8 +93,7 @@ export class BadgeCatalogue {
   async list(query: Required<Pick<PageQuery, 'limit'>> & PageQuery & { category?: BadgeCategory }): Promise<Page<BadgeView>> {
     const qb = this.dataSource.getRepository(BadgeClass).createQueryBuilder('b');
     if (query.category) qb.andWhere('b.category = :category', { category: query.category });
-    const after = decodeCursor(query.cursor);
-    if (after) qb.andWhere('(b.createdAt, b.id) < (:at, :id)', after);
+    afterCursor(qb, 'b', 'createdAt', query.cursor);
     const rows = await qb.orderBy('b.createdAt', 'DESC').addOrderBy('b.id', 'DESC').limit(query.limit + 1).getMany();
     const endorsements = await this.endorsementsOf(rows.slice(0, query.limit).map((b) => b.id));
     return toPage(rows, query.limit, (b) => b.createdAt, (b) => this.view(b, endorsements.get(b.id) ?? []));

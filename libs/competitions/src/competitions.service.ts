@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
-import { AuditService, Clock, decodeCursor, toPage, type FieldError, type Page } from '@app/platform';
+import { AuditService, Clock, afterCursor, toPage, type FieldError, type Page } from '@app/platform';
 import { Competition } from './competition.entity.js';
 import { competitionStatus, deadlineOf, type CompetitionStatus } from './competition-status.js';
 import { CompetitionsError, competitionNotFound } from './competitions.errors.js';
@@ -107,8 +107,7 @@ export class CompetitionsService {
   async list(viewer: { roles: string[] } | undefined, limit: number, cursor?: string): Promise<Page<CompetitionView>> {
     const qb = this.dataSource.getRepository(Competition).createQueryBuilder('c');
     if (!viewer?.roles.includes('organiser')) qb.where('c.publishedAt IS NOT NULL');
-    const after = decodeCursor(cursor);
-    if (after) qb.andWhere('(c.createdAt, c.id) < (:at, :id)', after);
+    afterCursor(qb, 'c', 'createdAt', cursor);
     const rows = await qb.orderBy('c.createdAt', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1).getMany();
     return toPage(rows, limit, (r) => r.createdAt, (r) => this.view(r));
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditService, Clock, decodeCursor, toPage, type Page } from '@app/platform';
+import { AuditService, Clock, afterCursor, toPage, type Page } from '@app/platform';
 import { Competition } from './competition.entity.js';
 import { competitionStatus } from './competition-status.js';
 import { CompetitionsError, competitionNotFound } from './competitions.errors.js';
@@ -63,8 +63,7 @@ export class IdeasService {
       .getRepository(Idea)
       .createQueryBuilder('i')
       .innerJoin(IdeaMember, 'm', 'm.idea_id = i.id AND m.user_id = :userId AND m.accepted', { userId: actor.userId });
-    const after = decodeCursor(cursor);
-    if (after) qb.andWhere('(i.createdAt, i.id) < (:at, :id)', after);
+    afterCursor(qb, 'i', 'createdAt', cursor);
     const rows = await qb.orderBy('i.createdAt', 'DESC').addOrderBy('i.id', 'DESC').limit(limit + 1).getMany();
     const page = toPage(rows, limit, (r) => r.createdAt, (r) => r);
     return { items: await Promise.all(page.items.map((i) => this.access.view(i))), nextCursor: page.nextCursor };

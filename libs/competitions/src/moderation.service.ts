@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditService, decodeCursor, toPage, type Page } from '@app/platform';
+import { AuditService, afterCursor, toPage, type Page } from '@app/platform';
 import { PeopleDirectory } from '@app/identity';
 import { NotificationsService } from '@app/notifications';
 import { CompetitionsError } from './competitions.errors.js';
@@ -40,8 +40,7 @@ export class ModerationService {
 
   async reports(limit: number, cursor?: string): Promise<Page<ReportView>> {
     const qb = this.dataSource.getRepository(IdeaReport).createQueryBuilder('r').innerJoinAndMapOne('r.idea', Idea, 'i', 'i.id = r.idea_id');
-    const after = decodeCursor(cursor);
-    if (after) qb.andWhere('(r.createdAt, r.id) < (:at, :id)', after);
+    afterCursor(qb, 'r', 'createdAt', cursor);
     const rows = await qb.orderBy('r.createdAt', 'DESC').addOrderBy('r.id', 'DESC').limit(limit + 1).getMany();
     return toPage(rows, limit, (r) => r.createdAt, (r) => ({
       id: r.id,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
-import { Clock, decodeCursor, londonDate, toPage, type Page } from '@app/platform';
+import { Clock, afterCursor, londonDate, toPage, type Page } from '@app/platform';
 import { ageBand, displayNames, effectiveConsent, type AgeBand, type ConsentStatus, type Region, type Role } from './people.js';
 import { User } from './user.entity.js';
 
@@ -86,8 +86,7 @@ export class PeopleDirectory {
       qb.andWhere(`(lower(u.first_name || ' ' || u.last_name) LIKE :like OR u.username LIKE :like OR u.email LIKE :like)`, { like });
     }
     if (filter.role) qb.andWhere(':role = ANY(u.roles)', { role: filter.role });
-    const after = decodeCursor(filter.cursor);
-    if (after) qb.andWhere('(u.createdAt, u.id) < (:at, :id)', after);
+    afterCursor(qb, 'u', 'createdAt', filter.cursor);
     const rows = await qb.orderBy('u.createdAt', 'DESC').addOrderBy('u.id', 'DESC').limit(filter.limit + 1).getMany();
     const page = toPage(rows, filter.limit, (r) => r.createdAt, (r) => r);
     const facts = await this.facts(page.items.map((u) => u.id));

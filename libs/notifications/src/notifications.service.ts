@@ -8,7 +8,7 @@ import {
   OutboxService,
   SecretBox,
   SecretsService,
-  decodeCursor,
+  afterCursor,
   toPage,
   type Page,
 } from '@app/platform';
@@ -133,8 +133,7 @@ export class NotificationsService {
       .getRepository(Notification)
       .createQueryBuilder('n')
       .where('n.userId = :userId AND n.inApp', { userId });
-    const after = decodeCursor(cursor);
-    if (after) qb.andWhere('(n.createdAt, n.id) < (:at, :id)', after);
+    afterCursor(qb, 'n', 'createdAt', cursor);
     const rows = await qb.orderBy('n.createdAt', 'DESC').addOrderBy('n.id', 'DESC').limit(limit + 1).getMany();
     return toPage(rows, limit, (r) => r.createdAt, (r) => {
       const { inbox } = render(r.template, r.data, { publicBaseUrl: this.config.http.publicBaseUrl });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AttemptCounter, AuditService, decodeCursor, toPage, type Page } from '@app/platform';
+import { AttemptCounter, AuditService, afterCursor, toPage, type Page } from '@app/platform';
 import { AccountsService, AuthService, ConsentService, displayNames, type AccountView } from '@app/identity';
 import { newJoinCode, normaliseJoinCode } from './join-codes.js';
 import { ClassStudent, ClassTeacher, SchoolClass, type StudentVia } from './school-class.entity.js';
@@ -135,8 +135,7 @@ export class ClassesService {
       .getRepository(SchoolClass)
       .createQueryBuilder('c')
       .innerJoin(ClassTeacher, 't', 't.classId = c.id AND t.teacherId = :teacherId', { teacherId });
-    const after = decodeCursor(page.cursor);
-    if (after) qb.andWhere('(c.createdAt, c.id) < (:at, :id)', after);
+    afterCursor(qb, 'c', 'createdAt', page.cursor);
     const rows = await qb.orderBy('c.createdAt', 'DESC').addOrderBy('c.id', 'DESC').limit(page.limit + 1).getMany();
     const counts = await this.studentCounts(rows.map((r) => r.id));
     return toPage(rows, page.limit, (c) => c.createdAt, (c) => ({ ...this.summaryOf(c), studentCount: counts.get(c.id) ?? 0 }));

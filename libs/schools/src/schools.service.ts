@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { AuditService, Clock, decodeCursor, toPage, type Page } from '@app/platform';
+import { AuditService, Clock, afterCursor, toPage, type Page } from '@app/platform';
 import { AccountsService, type Role } from '@app/identity';
 import { NotificationsService } from '@app/notifications';
 import { isUrn, normalisePostcode } from './postcodes.js';
@@ -106,8 +106,7 @@ export class SchoolsService {
   async list(filter: { status?: SchoolStatus; limit: number; cursor?: string }): Promise<Page<SchoolSummary>> {
     const qb = this.dataSource.getRepository(School).createQueryBuilder('s');
     if (filter.status) qb.andWhere('s.status = :status', { status: filter.status });
-    const after = decodeCursor(filter.cursor);
-    if (after) qb.andWhere('(s.createdAt, s.id) < (:at, :id)', after);
+    afterCursor(qb, 's', 'createdAt', filter.cursor);
     const rows = await qb.orderBy('s.createdAt', 'DESC').addOrderBy('s.id', 'DESC').limit(filter.limit + 1).getMany();
     return toPage(rows, filter.limit, (s) => s.createdAt, summary);
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditService, decodeCursor, toPage, type Page } from '@app/platform';
+import { AuditService, afterCursor, toPage, type Page } from '@app/platform';
 import { EntriesService } from '@app/competitions';
 import { PeopleDirectory } from '@app/identity';
 import { ClassRelations } from '@app/schools';
@@ -23,8 +23,7 @@ export class AwardsService {
   async list(filter: { competitionId?: string; limit: number; cursor?: string }): Promise<Page<FundingAward>> {
     const qb = this.dataSource.getRepository(FundingAward).createQueryBuilder('a');
     if (filter.competitionId) qb.andWhere('a.competitionId = :competitionId', { competitionId: filter.competitionId });
-    const after = decodeCursor(filter.cursor);
-    if (after) qb.andWhere('(a.createdAt, a.id) < (:at, :id)', after);
+    afterCursor(qb, 'a', 'createdAt', filter.cursor);
     const rows = await qb.orderBy('a.createdAt', 'DESC').addOrderBy('a.id', 'DESC').limit(filter.limit + 1).getMany();
     return toPage(rows, filter.limit, (r) => r.createdAt, (r) => r);
   }

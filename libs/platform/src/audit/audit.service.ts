@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { decodeCursor, toPage, type Page } from '../database/pagination.js';
+import { afterCursor, toPage, type Page } from '../database/pagination.js';
 import { AuditEntry } from './audit-entry.entity.js';
 
 export interface AuditRecord {
@@ -51,8 +51,7 @@ export class AuditService {
     if (filter.actorId) qb.andWhere('a.actorId = :actorId', { actorId: filter.actorId });
     if (filter.subjectId) qb.andWhere('a.subjectId = :subjectId', { subjectId: filter.subjectId });
     if (filter.since) qb.andWhere('a.at >= :since', { since: filter.since });
-    const after = decodeCursor(filter.cursor);
-    if (after) qb.andWhere('(a.at, a.id) < (:at, :id)', { at: after.at, id: after.id });
+    afterCursor(qb, 'a', 'at', filter.cursor);
     const rows = await qb.orderBy('a.at', 'DESC').addOrderBy('a.id', 'DESC').limit(filter.limit + 1).getMany();
     return toPage(rows, filter.limit, (r) => r.at, (r) => r);
   }

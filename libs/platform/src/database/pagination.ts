@@ -1,3 +1,4 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../errors/domain-error.js';
 
 export interface Page<T> {
@@ -17,11 +18,13 @@ interface CursorKey {
 
 export const encodeCursor = (key: CursorKey): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function decodeCursor(cursor: string | undefined): CursorKey | undefined {
   if (!cursor) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorKey;
-    if (typeof key.at === 'string' && typeof key.id === 'string' && !Number.isNaN(Date.parse(key.at))) return key;
+    if (typeof key.at === 'string' && typeof key.id === 'string' && UUID.test(key.id) && !Number.isNaN(Date.parse(key.at))) return key;
   } catch {
     // fall through
   }
@@ -45,4 +48,21 @@ export function toPage<R extends { id: string }, T>(
     items: slice.map(map),
     nextCursor: more && last ? encodeCursor({ at: at(last).toISOString(), id: last.id }) : null,
   };
+}
+
+/**
+ * Restricts a newest-first query (ordered by `alias.timeProperty DESC, alias.id DESC`) to the rows after
+ * the cursor. The boundary row's own timestamp is read back by its id, because PostgreSQL keeps
+ * microseconds and a cursor (a JavaScript Date) only milliseconds: comparing with the cursor's time
+ * would skip rows created in the same millisecond.
+ */
+export function afterCursor<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, timeProperty: string, cursor: string | undefined): SelectQueryBuilder<T> {
+  const after = decodeCursor(cursor);
+  if (!after) return qb;
+  const metadata = qb.expressionMap.mainAlias!.metadata;
+  const column = metadata.findColumnWithPropertyName(timeProperty)!.databaseName;
+  return qb.andWhere(
+    `(${alias}.${timeProperty}, ${alias}.id) < (coalesce((SELECT b.${column} FROM ${metadata.tablePath} b WHERE b.id = :cursorId), :cursorAt), :cursorId)`,
+    { cursorId: after.id, cursorAt: after.at },
+  );
 }
