@@ -64,9 +64,14 @@ export class JobStatusService {
 
   private async fromQueues(id: string): Promise<JobStatus | null> {
     for (const name of Object.values(QUEUES)) {
-      const job = (await this.jobs.queue(name).getJob(id)) as Job | undefined;
+      const queue = this.jobs.queue(name);
+      // The state first: read after the job, it could say "completed" beside a job read while still
+      // active (no result yet). Completed and failed are final, so the job read next carries its result.
+      const raw = await queue.getJobState(id);
+      if (raw === 'unknown') continue;
+      const job = (await queue.getJob(id)) as Job | undefined;
       if (!job) continue;
-      const state = STATE[await job.getState()] ?? 'waiting';
+      const state = STATE[raw] ?? 'waiting';
       const data = job.data as { requestedBy?: unknown } | undefined;
       return {
         id,
