@@ -4,7 +4,7 @@ import { IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator
 import { AuditService } from '@app/platform';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { Roles } from '../common/auth.decorators.js';
-import { PageQueryDto } from '../common/dto.js';
+import { PageQueryDto, PageOf } from '../common/dto.js';
 
 export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'auth.login' }) @IsOptional() @IsString() @Length(1, 100) action?: string;
@@ -23,10 +23,7 @@ export class AuditEntryDto {
   @ApiProperty({ type: Object }) data: Record<string, unknown>;
 }
 
-export class AuditPageDto {
-  @ApiProperty({ type: [AuditEntryDto] }) items: AuditEntryDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class AuditPageDto extends PageOf(AuditEntryDto) {}
 
 @ApiTags('audit')
 @Controller('audit')

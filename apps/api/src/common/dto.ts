@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { type Type as ClassType, applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
@@ -33,4 +33,16 @@ export class IdParam {
   @ApiProperty({ format: 'uuid' })
   @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, { message: 'id must be a UUID' })
   id: string;
+}
+
+/**
+ * The `{items, nextCursor}` shape of every collection (SPEC §3), for OpenAPI:
+ * `export class ReportPageDto extends PageOf(ReportDto) {}`.
+ */
+export function PageOf<T>(item: ClassType<T>) {
+  class Page {
+    @ApiProperty({ type: [item] }) items: T[];
+    @ApiProperty({ nullable: true, type: String, description: 'Pass as ?cursor= for the next page; null on the last' }) nextCursor: string | null;
+  }
+  return Page;
 }

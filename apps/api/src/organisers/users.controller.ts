@@ -4,7 +4,7 @@ import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { AGE_BANDS, AccountsService, PeopleDirectory, REGIONS, ROLES, displayName, type PersonFacts, type Principal, type Role } from '@app/identity';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
-import { IdParam, PageQueryDto } from '../common/dto.js';
+import { IdParam, PageQueryDto, PageOf } from '../common/dto.js';
 import { CorrectDateOfBirthDto } from '../classes/dto/classes.dto.js';
 
 export class UserSearchDto extends PageQueryDto {
@@ -24,10 +24,7 @@ export class PersonDto {
   @ApiProperty({ enum: REGIONS, nullable: true }) region: string | null;
 }
 
-export class PersonPageDto {
-  @ApiProperty({ type: [PersonDto] }) items: PersonDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class PersonPageDto extends PageOf(PersonDto) {}
 
 @ApiTags('organisers')
 @Controller('users')

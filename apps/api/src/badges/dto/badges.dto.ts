@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { BADGE_CATEGORIES, LEVELS, type AwardView, type BadgeCategory, type BadgeView, type EndorsementView, type MyBadges } from '@app/badges';
-import { PageQueryDto } from '../../common/dto.js';
+import { PageQueryDto, PageOf } from '../../common/dto.js';
 
 type UrlOptions = Parameters<typeof IsUrl>[0];
 const HTTP_URL: UrlOptions = { protocols: ['http', 'https'], require_protocol: true, require_tld: true };
@@ -116,10 +116,7 @@ export class BadgeDto {
   }
 }
 
-export class BadgePageDto {
-  @ApiProperty({ type: [BadgeDto] }) items: BadgeDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class BadgePageDto extends PageOf(BadgeDto) {}
 
 export class BadgeQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: BADGE_CATEGORIES }) @IsOptional() @IsIn(BADGE_CATEGORIES) category?: BadgeCategory;

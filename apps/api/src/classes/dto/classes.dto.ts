@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
 import { AGE_BANDS, CONSENT_STATUSES, SCHOOL_ATTESTATION } from '@app/identity';
-import { IdParam } from '../../common/dto.js';
+import { IdParam, PageOf } from '../../common/dto.js';
 
 export class CreateClassDto {
   @ApiProperty({ format: 'uuid', description: 'A school where the caller is a verified teacher' }) @IsUUID('all', { message: 'schoolId must be a UUID' }) schoolId: string;
@@ -66,10 +66,7 @@ export class ClassSummaryDto {
   @ApiProperty() createdAt: Date;
 }
 
-export class ClassPageDto {
-  @ApiProperty({ type: [ClassSummaryDto] }) items: ClassSummaryDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class ClassPageDto extends PageOf(ClassSummaryDto) {}
 
 export class AddClassTeacherDto {
   @ApiProperty({ format: 'uuid', description: 'A verified teacher of the class’s school' }) @IsUUID('all', { message: 'userId must be a UUID' }) userId: string;

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { PageOf } from '../../common/dto.js';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { CompetitionView } from '@app/competitions';
@@ -71,7 +72,4 @@ export class CompetitionDto {
   }
 }
 
-export class CompetitionPageDto {
-  @ApiProperty({ type: [CompetitionDto] }) items: CompetitionDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class CompetitionPageDto extends PageOf(CompetitionDto) {}

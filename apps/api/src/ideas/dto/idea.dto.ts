@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { PageOf } from '../../common/dto.js';
 import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
 import type { IdeaView, Invitation, ReportView } from '@app/competitions';
 
@@ -84,10 +85,7 @@ export class IdeaDto {
   }
 }
 
-export class IdeaPageDto {
-  @ApiProperty({ type: [IdeaDto] }) items: IdeaDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class IdeaPageDto extends PageOf(IdeaDto) {}
 
 export class InvitationDto {
   @ApiProperty({ format: 'uuid' }) ideaId: string;
@@ -120,10 +118,7 @@ export class ReportDto {
   }
 }
 
-export class ReportPageDto {
-  @ApiProperty({ type: [ReportDto] }) items: ReportDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class ReportPageDto extends PageOf(ReportDto) {}
 
 export class CreatedDto {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -29,7 +29,7 @@ import type {
   ResultItem,
   RoundView,
 } from '@app/judging';
-import { PageQueryDto, PersonName } from '../../common/dto.js';
+import { PageQueryDto, PersonName, PageOf } from '../../common/dto.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Invitations and conflicts
@@ -259,10 +259,7 @@ export class FeedbackReviewDto {
   }
 }
 
-export class FeedbackReviewPageDto {
-  @ApiProperty({ type: [FeedbackReviewDto] }) items: FeedbackReviewDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class FeedbackReviewPageDto extends PageOf(FeedbackReviewDto) {}
 
 /** A reason, 3–1000 characters (withholding feedback, declaring a conflict): the ideas area's. */
 export { ReasonDto } from '../../ideas/dto/idea.dto.js';
@@ -325,10 +322,7 @@ export class JudgeAssignmentDto {
   }
 }
 
-export class JudgeAssignmentPageDto {
-  @ApiProperty({ type: [JudgeAssignmentDto] }) items: JudgeAssignmentDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class JudgeAssignmentPageDto extends PageOf(JudgeAssignmentDto) {}
 
 export class ScoreDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { innovation: 8, impact: 7, feasibility: 6, digital: 9, presentation: 7 } })
@@ -444,7 +438,4 @@ export class FundingAwardDto {
   }
 }
 
-export class FundingAwardPageDto {
-  @ApiProperty({ type: [FundingAwardDto] }) items: FundingAwardDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class FundingAwardPageDto extends PageOf(FundingAwardDto) {}

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { AGE_BANDS, CONSENT_STATUSES, REGIONS, ROLES, type AccountView, type Region } from '@app/identity';
-import { PersonName } from '../../common/dto.js';
+import { PersonName, PageOf } from '../../common/dto.js';
 
 export class PrivacyDto {
   @ApiProperty({ enum: ['private', 'public'] }) profileVisibility: 'private' | 'public';
@@ -70,10 +70,7 @@ export class NotificationDto {
   @ApiProperty({ nullable: true, type: Date }) readAt: Date | null;
 }
 
-export class NotificationPageDto {
-  @ApiProperty({ type: [NotificationDto] }) items: NotificationDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class NotificationPageDto extends PageOf(NotificationDto) {}
 
 export class EraseMeDto {
   @ApiProperty({ description: 'The current password, to confirm' }) @IsString() @Length(1, 1024) password: string;

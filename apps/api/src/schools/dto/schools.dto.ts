@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateBy } from 'class-validator';
 import { SCHOOL_STATUSES, normalisePostcode, type SchoolStatus } from '@app/schools';
-import { IdParam, PageQueryDto } from '../../common/dto.js';
+import { IdParam, PageQueryDto, PageOf } from '../../common/dto.js';
 
 export class RegisterSchoolDto {
   @ApiProperty({ example: '100000', description: 'The school’s unique reference number (URN): 6 digits' })
@@ -49,10 +49,7 @@ export class SchoolDetailDto extends SchoolDto {
   @ApiProperty({ type: [SchoolTeacherDto], description: 'In the order they joined' }) teachers: SchoolTeacherDto[];
 }
 
-export class SchoolPageDto {
-  @ApiProperty({ type: [SchoolDto] }) items: SchoolDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class SchoolPageDto extends PageOf(SchoolDto) {}
 
 export class SchoolQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SCHOOL_STATUSES }) @IsOptional() @IsIn(SCHOOL_STATUSES) status?: SchoolStatus;
