@@ -45,9 +45,8 @@ export class IdeaMemberDto {
   @ApiProperty() accepted: boolean;
 }
 
-export class IdeaDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) competitionId: string;
+/** The content of an idea, as its team wrote it (also the snapshot judges see). */
+export class IdeaContentDto {
   @ApiProperty() title: string;
   @ApiProperty() summary: string;
   @ApiProperty() problem: string;
@@ -55,6 +54,11 @@ export class IdeaDto {
   @ApiProperty() audience: string;
   @ApiProperty({ nullable: true, type: String }) category: string | null;
   @ApiProperty({ type: [String] }) links: string[];
+}
+
+export class IdeaDto extends IdeaContentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) competitionId: string;
   @ApiProperty({ enum: ['draft', 'submitted', 'withdrawn'] }) status: string;
   @ApiProperty() hidden: boolean;
   @ApiProperty({ enum: ['shortlisted', 'finalist', 'winner'], nullable: true }) outcome: string | null;

@@ -30,6 +30,7 @@ import type {
   RoundView,
 } from '@app/judging';
 import { PageQueryDto, PersonName, PageOf } from '../../common/dto.js';
+import { IdeaContentDto } from '../../ideas/dto/idea.dto.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Invitations and conflicts
@@ -272,14 +273,7 @@ export class AssignmentQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['open', 'scored', 'conflicted'] }) @IsOptional() @IsIn(['open', 'scored', 'conflicted']) status?: 'open' | 'scored' | 'conflicted';
 }
 
-export class AssignmentIdeaDto {
-  @ApiProperty() title: string;
-  @ApiProperty() summary: string;
-  @ApiProperty() problem: string;
-  @ApiProperty() solution: string;
-  @ApiProperty() audience: string;
-  @ApiProperty({ nullable: true, type: String }) category: string | null;
-  @ApiProperty({ type: [String] }) links: string[];
+export class AssignmentIdeaDto extends IdeaContentDto {
   @ApiProperty({ enum: ['U13', '13-17', '18+'] }) leadAgeBand: string;
 }
 
