@@ -297,3 +297,18 @@ describe('classes and ideas', () => {
   });
 });
 
+
+describe('GET /me/ideas', () => {
+  it('lists each idea with its own team, newest first', async () => {
+    const owner = await aSignedInEntrant(t, { firstName: 'Lina', lastName: 'Moreau' });
+    const mate = await aSignedInEntrant(t, { firstName: 'Omar', lastName: 'Said' });
+    const solo = await anIdea(t, owner, comp.id, { title: 'Solo' });
+    const team = await anIdea(t, owner, comp.id, { title: 'Team' });
+    await t.http().post(`/api/v1/ideas/${team.id}/members`).set(owner.auth).send({ username: mate.username }).expect(201);
+    await t.http().post(`/api/v1/ideas/${team.id}/members/accept`).set(mate.auth).expect(200);
+    const res = await t.http().get('/api/v1/me/ideas').set(owner.auth).expect(200);
+    expect(res.body.items.map((i: { id: string }) => i.id)).toEqual([team.id, solo.id]);
+    expect(res.body.items[0].members.map((m: { displayName: string }) => m.displayName)).toEqual(['Lina M.', 'Omar S.']);
+    expect(res.body.items[1].members.map((m: { displayName: string }) => m.displayName)).toEqual(['Lina M.']);
+  });
+});

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { Clock, sha256Hex } from '@app/platform';
-import { PeopleDirectory } from '@app/identity';
+import { PeopleDirectory, namesOf, type PersonFacts } from '@app/identity';
 import { Classrooms } from './classrooms.js';
 import { Competition } from './competition.entity.js';
 import { competitionStatus, deadlineOf } from './competition-status.js';
@@ -92,7 +92,21 @@ export class IdeaAccess {
   /** Pass the transaction's manager when inside one (a second pool connection could deadlock). */
   async view(idea: Idea, members?: IdeaMember[], manager: EntityManager = this.dataSource.manager): Promise<IdeaView> {
     const team = members ?? (await this.members(idea.id, manager));
-    const names = await this.people.displayNames(team.map((m) => m.userId), manager);
+    return this.shape(idea, team, await this.people.facts(team.map((m) => m.userId), manager));
+  }
+
+  /** Views of many ideas with two queries in all (members, then people), not two per idea. */
+  async viewMany(ideas: Idea[]): Promise<IdeaView[]> {
+    if (!ideas.length) return [];
+    const all = await this.dataSource
+      .getRepository(IdeaMember)
+      .find({ where: { ideaId: In(ideas.map((i) => i.id)) }, order: { invitedAt: 'ASC', userId: 'ASC' } });
+    const facts = await this.people.facts(all.map((m) => m.userId));
+    return ideas.map((idea) => this.shape(idea, all.filter((m) => m.ideaId === idea.id), facts));
+  }
+
+  private shape(idea: Idea, team: IdeaMember[], facts: Map<string, PersonFacts>): IdeaView {
+    const names = namesOf(team.map((m) => m.userId), facts);
     const accepted = team.filter((m) => m.accepted).map((m) => m.userId);
     return {
       id: idea.id,

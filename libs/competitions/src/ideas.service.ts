@@ -66,7 +66,7 @@ export class IdeasService {
     afterCursor(qb, 'i', 'createdAt', cursor);
     const rows = await qb.orderBy('i.createdAt', 'DESC').addOrderBy('i.id', 'DESC').limit(limit + 1).getMany();
     const page = toPage(rows, limit, (r) => r.createdAt, (r) => r);
-    return { items: await Promise.all(page.items.map((i) => this.access.view(i))), nextCursor: page.nextCursor };
+    return { items: await this.access.viewMany(page.items), nextCursor: page.nextCursor };
   }
 
   /** Per person: ideas they are an accepted member of, by draft and submitted (class view). */

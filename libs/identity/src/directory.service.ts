@@ -7,6 +7,13 @@ import { User } from './user.entity.js';
 
 export const FORMER_ENTRANT = 'Former entrant';
 
+/** Display names for one list from facts already loaded (disambiguated within the list). */
+export function namesOf(ids: string[], facts: Map<string, PersonFacts>): string[] {
+  const names = displayNames(ids.map((id) => facts.get(id) ?? { firstName: '', lastName: '' }));
+  // An erased account is shown as "Former entrant" wherever it left a public trace (SPEC §2.1).
+  return ids.map((id, i) => (!facts.get(id) || facts.get(id)!.erased ? FORMER_ENTRANT : names[i]));
+}
+
 /** What other areas may know about a person to apply their rules (never passwords or tokens). */
 export interface PersonFacts {
   id: string;
@@ -69,10 +76,7 @@ export class PeopleDirectory {
 
   /** Display names for one list, disambiguated within it, in the order of `ids`. */
   async displayNames(ids: string[], manager?: EntityManager): Promise<string[]> {
-    const facts = await this.facts(ids, manager);
-    const names = displayNames(ids.map((id) => facts.get(id) ?? { firstName: '', lastName: '' }));
-    // An erased account is shown as "Former entrant" wherever it left a public trace (SPEC §2.1).
-    return ids.map((id, i) => (!facts.get(id) || facts.get(id)!.erased ? FORMER_ENTRANT : names[i]));
+    return namesOf(ids, await this.facts(ids, manager));
   }
 
   /**
