@@ -10,11 +10,13 @@
 //    of round_entry, assignBalanced on typed arrays, COPY of 3,000,000 assignments — from the outbox
 //    row's commit to the round `scoring`; then checked in SQL: loads (max − min), every idea's 3
 //    distinct judges, and no assignment breaking a school or declared conflict;
-//  - floor: writing 3,000,000 round-robin assignments with one INSERT … SELECT (no conflicts, no
-//    balance, no entries): the least the database work of any assignment costs.
+//  - floor: writing 3,000,000 round-robin assignments with one INSERT … SELECT into a fresh partition,
+//    indexed and attached as the job does (no conflicts, no balance, no entries): the least the
+//    database work of any assignment costs.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_RUBRIC } from '@app/judging';
+import { loadPartition, partitionName } from '@app/platform';
 import { intOption, jobResult, seconds, startWorker, throwawayEnv, until, type BenchEnv } from './_judging-support.js';
 
 const K = 3;
@@ -159,13 +161,17 @@ async function verify(env: BenchEnv, competitionId: string, roundId: string) {
 async function runFloor(env: BenchEnv, ideas: number, judges: number): Promise<number> {
   const roundId = randomUUID();
   const started = performance.now();
-  await env.ds.query(
-    `INSERT INTO judge_assignment (round_id, entry_idx, judge_idx, judge_id)
-     SELECT $1::uuid, s / $3::int, s % $2::int, $1::uuid FROM generate_series(0, $3::int * $4::int - 1) s`,
-    [roundId, judges, K, ideas],
+  await env.ds.transaction((m) =>
+    loadPartition(m, { parent: 'judge_assignment', column: 'round_id', key: roundId }, (table) =>
+      m.query(
+        `INSERT INTO ${table} (round_id, entry_idx, judge_idx, judge_id)
+         SELECT $1::uuid, s / $3::int, s % $2::int, $1::uuid FROM generate_series(0, $3::int * $4::int - 1) s`,
+        [roundId, judges, K, ideas],
+      ),
+    ),
   );
   const ms = performance.now() - started;
-  await env.ds.query(`DELETE FROM judge_assignment WHERE round_id = $1`, [roundId]);
+  await env.ds.query(`DROP TABLE ${partitionName('judge_assignment', roundId)}`);
   return ms;
 }
 
@@ -186,7 +192,7 @@ export async function main(args: string[]): Promise<number> {
       ['  phases (ms)', JSON.stringify(ours.phases)],
       ['  stored stats', JSON.stringify(ours.stats)],
       ['  checked in SQL', JSON.stringify(checks)],
-      ['floor: INSERT … SELECT of round-robin rows', seconds(floorMs)],
+      ['floor: INSERT … SELECT of round-robin rows into a partition', seconds(floorMs)],
       ['ratio ours / floor', `${(ours.ms / floorMs).toFixed(1)}×`],
       [
         'goals',

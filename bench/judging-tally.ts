@@ -16,7 +16,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { In } from 'typeorm';
 import { Assignment, DEFAULT_RUBRIC, Prng } from '@app/judging';
-import { copyFrom, copyLines } from '@app/platform';
+import { copyFrom, copyLines, loadPartition } from '@app/platform';
 import { intOption, jobResult, seconds, startWorker, throwawayEnv, until, type BenchEnv } from './_judging-support.js';
 
 const K = 3;
@@ -43,10 +43,12 @@ async function seed(env: BenchEnv, ideas: number, judges: number): Promise<{ rou
   const rng = new Prng('judging-tally-bench');
   const severity = Float64Array.from({ length: judges }, () => 12 * rng.nextGaussian());
   await env.ds.transaction(async (m) => {
-    await copyFrom(
-      m,
-      `COPY round_entry (round_id, idx, idea_id, version_id, version, alias, lead_age_band, submitted_at) FROM STDIN`,
-      copyLines(ideas, (i) => `${roundId}\t${i}\t${randomUUID()}\t${randomUUID()}\t1\tE${i.toString(36).toUpperCase()}\t13-17\t2027-01-01T00:00:00.${String(i % 1000).padStart(3, '0')}Z`),
+    await loadPartition(m, { parent: 'round_entry', column: 'round_id', key: roundId }, (table) =>
+      copyFrom(
+        m,
+        `COPY ${table} (round_id, idx, idea_id, version_id, version, alias, lead_age_band, submitted_at) FROM STDIN`,
+        copyLines(ideas, (i) => `${roundId}\t${i}\t${randomUUID()}\t${randomUUID()}\t1\tE${i.toString(36).toUpperCase()}\t13-17\t2027-01-01T00:00:00.${String(i % 1000).padStart(3, '0')}Z`),
+      ),
     );
     // Three distinct judges per idea, five criteria each derived from quality + severity + noise.
     const picked = new Int32Array(K);
@@ -54,28 +56,27 @@ async function seed(env: BenchEnv, ideas: number, judges: number): Promise<{ rou
     let idea = 0;
     let slot = 0;
     let quality = 0;
-    await copyFrom(
-      m,
-      `COPY judge_assignment (round_id, entry_idx, judge_idx, judge_id, status, scores, total, feedback, scored_at) FROM STDIN`,
-      copyLines(ideas * K, () => {
-        if (slot === 0) quality = 50 + 15 * rng.nextGaussian();
-        let j: number;
-        do j = rng.below(judges);
-        while (picked.subarray(0, slot).includes(j));
-        picked[slot] = j;
-        const total = quality + severity[j] + 8 * rng.nextGaussian();
-        let sum = 0;
-        for (let c = 0; c < 5; c++) {
-          values[c] = Math.max(1, Math.min(10, Math.round(1 + (9 * (total + 6 * rng.nextGaussian())) / 100)));
-          sum += values[c] - 1;
-        }
-        const line = `${roundId}\t${idea}\t${j}\t${judgeUuid(j + 1)}\tscored\t{${values.join(',')}}\t${(100 * sum) / 45}\tGood work, keep testing with users.\t2027-01-02T00:00:00Z`;
-        if (++slot === K) {
-          slot = 0;
-          idea++;
-        }
-        return line;
-      }),
+    const rows = copyLines(ideas * K, () => {
+      if (slot === 0) quality = 50 + 15 * rng.nextGaussian();
+      let j: number;
+      do j = rng.below(judges);
+      while (picked.subarray(0, slot).includes(j));
+      picked[slot] = j;
+      const total = quality + severity[j] + 8 * rng.nextGaussian();
+      let sum = 0;
+      for (let c = 0; c < 5; c++) {
+        values[c] = Math.max(1, Math.min(10, Math.round(1 + (9 * (total + 6 * rng.nextGaussian())) / 100)));
+        sum += values[c] - 1;
+      }
+      const line = `${roundId}\t${idea}\t${j}\t${judgeUuid(j + 1)}\tscored\t{${values.join(',')}}\t${(100 * sum) / 45}\tGood work, keep testing with users.\t2027-01-02T00:00:00Z`;
+      if (++slot === K) {
+        slot = 0;
+        idea++;
+      }
+      return line;
+    });
+    await loadPartition(m, { parent: 'judge_assignment', column: 'round_id', key: roundId }, (table) =>
+      copyFrom(m, `COPY ${table} (round_id, entry_idx, judge_idx, judge_id, status, scores, total, feedback, scored_at) FROM STDIN`, rows),
     );
   });
   await env.ds.query(`ANALYZE judge_assignment; ANALYZE round_entry`);

@@ -6,6 +6,7 @@ import { RetentionStage1795645383813 } from './1795645383813-RetentionStage.js';
 import { Badges1795645408959 } from './1795645408959-Badges.js';
 import { OpenData1795647729346 } from './1795647729346-OpenData.js';
 import { Judging1795647889703 } from './1795647889703-Judging.js';
+import { PartitionRoundTablesByRound1795652540519 } from './1795652540519-PartitionRoundTablesByRound.js';
 
 export const migrations: Function[] = [
   Initial1795643005731,
@@ -15,4 +16,5 @@ export const migrations: Function[] = [
   Badges1795645408959,
   OpenData1795647729346,
   Judging1795647889703,
+  PartitionRoundTablesByRound1795652540519,
 ];

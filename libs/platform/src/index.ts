@@ -3,6 +3,8 @@ export * from './clock/clock.js';
 export * from './database/database.js';
 export * from './database/pagination.js';
 export * from './database/copy.js';
+export * from './database/partitions.js';
+export * from './database/read-ahead.js';
 export * from './errors/domain-error.js';
 export * from './crypto/tokens.js';
 export * from './crypto/secret-box.js';

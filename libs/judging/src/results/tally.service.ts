@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, Clock, OutboxService, copyFrom, copyLines, copyTo, readIntRow } from '@app/platform';
+import { AuditService, Clock, OutboxService, copyFrom, copyLines, copyTo, loadPartition, readIntRow } from '@app/platform';
 import { EntriesService } from '@app/competitions';
 import { IntList } from '../int-list.js';
 import { PhaseTimer } from '../phase-timer.js';
@@ -80,15 +80,17 @@ export class TallyService {
 
       const { adjusted, rawMean, judgeCount, disagreement, flags } = fit.ideas;
       const num = (x: number) => (Number.isFinite(x) ? String(x) : '\\N');
-      await copyFrom(
-        m,
-        `COPY round_result (round_id, entry_idx, rank, adjusted, raw_mean, judge_count, disagreement, flags, computed_outcome, outcome) FROM STDIN`,
-        // In rank order: the primary key (round, rank) only ever grows at its end.
-        copyLines(scores.ideaCount, (p) => {
-          const i = ranking.order[p];
-          const outcome = outcomes[i] ?? '\\N';
-          return `${round.id}\t${i}\t${p + 1}\t${num(adjusted[i])}\t${num(rawMean[i])}\t${judgeCount[i]}\t${num(disagreement[i])}\t${flags[i]}\t${outcome}\t${outcome}`;
-        }),
+      // The round's own partition, filled then indexed (see loadPartition).
+      await loadPartition(m, { parent: 'round_result', column: 'round_id', key: round.id }, (table) =>
+        copyFrom(
+          m,
+          `COPY ${table} (round_id, entry_idx, rank, adjusted, raw_mean, judge_count, disagreement, flags, computed_outcome, outcome) FROM STDIN`,
+          copyLines(scores.ideaCount, (p) => {
+            const i = ranking.order[p];
+            const outcome = outcomes[i] ?? '\\N';
+            return `${round.id}\t${i}\t${p + 1}\t${num(adjusted[i])}\t${num(rawMean[i])}\t${judgeCount[i]}\t${num(disagreement[i])}\t${flags[i]}\t${outcome}\t${outcome}`;
+          }),
+        ),
       );
       lap('writeResults');
       await progress(90);

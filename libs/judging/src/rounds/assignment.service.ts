@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, Clock, copyFrom, copyLines, londonDate } from '@app/platform';
+import { AuditService, Clock, copyFrom, copyLines, loadPartition, londonDate, readAhead } from '@app/platform';
 import { PeopleDirectory } from '@app/identity';
 import { EntriesService, eligibilityDate } from '@app/competitions';
 import { NotificationsService } from '@app/notifications';
@@ -19,18 +19,22 @@ import { RoundsService } from './rounds.service.js';
 export type AssignmentOutcome = { skipped: string } | (RoundStats & { seed: string; conflictPairs: number; ms: number; phases: Record<string, number> });
 
 const NOTIFY_BATCH = 500;
-const ENTRY_BATCH = 100_000;
+const ENTRY_BATCH = 50_000;
 
 /**
  * The assignment job (SPEC §2.4), set-based from end to end, in one transaction (a round gets all its
  * assignments or none):
  *  1. the round's pool of judges (dense indices) and their conflicts (ConflictsService.forPool);
- *  2. the entries at the deadline, streamed in batches from competitions: each batch's lead age bands
- *     in one query, its conflict pairs by hash look-ups on its members, and its rows COPYed into
- *     round_entry with their alias — nothing per idea is kept but two integers per conflict;
+ *  2. the entries at the deadline, streamed in batches from competitions (the next fetched while one
+ *     is handled): each batch's lead age bands in one query, its conflict pairs by hash look-ups on its
+ *     members, and its rows COPYed into the round's partition of round_entry with their alias —
+ *     nothing per idea is kept but two integers per conflict;
  *  3. conflicts declared on assignments of earlier rounds (one join);
  *  4. the pure algorithm over typed arrays: assignBalanced (screening) or assignPanel (final);
- *  5. the assignments COPYed into judge_assignment, loads and stats stored, judges told.
+ *  5. the assignments COPYed into the round's partition of judge_assignment, loads and stats stored,
+ *     judges told.
+ * Both partitions are filled before they are indexed and attached (loadPartition): a round's rows are
+ * written once, in bulk, and only single rows (reassignments) are added later.
  */
 @Injectable()
 export class AssignmentService {
@@ -66,34 +70,37 @@ export class AssignmentService {
       const ageOn = londonDate(eligibilityDate(competition));
       lap('prepare');
 
-      // 2. Entries, streamed.
+      // 2. Entries, streamed into the round's own partition of round_entry (indexed once, when attached);
+      // each batch is fetched while the one before is looked up and copied.
       const pairIdea = new IntList();
       const pairJudge = new IntList();
       let ideaCount = 0;
-      // Large batches: each costs one age-band query (which may scan the people table) and one COPY.
-      for await (const batch of this.entries.atDeadline(competition.id, deadline, { ideaIds, batchSize: ENTRY_BATCH })) {
-        const bands = await timer.add('ageBands', () =>
-          this.people.ageBandsOn(
-            batch.map((e) => e.ownerId),
-            ageOn,
-          ),
-        );
-        const lines = new Array<string>(batch.length);
-        for (let k = 0; k < batch.length; k++) {
-          const e = batch[k];
-          const idx = ideaCount + k;
-          pool.forTeam(e.memberIds, (j) => {
-            pairIdea.push(idx);
-            pairJudge.push(j);
-          });
-          lines[k] = `${roundId}\t${idx}\t${e.ideaId}\t${e.versionId}\t${e.version}\t${aliases.alias(idx)}\t${bands[k] ?? '18+'}\t${e.submittedAt.toISOString()}`;
+      await loadPartition(m, { parent: 'round_entry', column: 'round_id', key: roundId }, async (table) => {
+        // Large batches: each costs one age-band query (which may scan the people table) and one COPY.
+        for await (const batch of readAhead(this.entries.atDeadline(competition.id, deadline, { ideaIds, batchSize: ENTRY_BATCH }))) {
+          const bands = await timer.add('ageBands', () =>
+            this.people.ageBandsOn(
+              batch.map((e) => e.ownerId),
+              ageOn,
+            ),
+          );
+          const lines = new Array<string>(batch.length);
+          for (let k = 0; k < batch.length; k++) {
+            const e = batch[k];
+            const idx = ideaCount + k;
+            pool.forTeam(e.memberIds, (j) => {
+              pairIdea.push(idx);
+              pairJudge.push(j);
+            });
+            lines[k] = `${roundId}\t${idx}\t${e.ideaId}\t${e.versionId}\t${e.version}\t${aliases.alias(idx)}\t${bands[k] ?? '18+'}\t${e.submittedAt.toISOString()}`;
+          }
+          await timer.add('copyEntries', () =>
+            copyFrom(m, `COPY ${table} (round_id, idx, idea_id, version_id, version, alias, lead_age_band, submitted_at) FROM STDIN`, [lines.join('\n') + '\n']),
+          );
+          ideaCount += batch.length;
+          await progress(Math.min(60, Math.round((60 * ideaCount) / Math.max(1, expected))));
         }
-        await timer.add('copyEntries', () =>
-          copyFrom(m, `COPY round_entry (round_id, idx, idea_id, version_id, version, alias, lead_age_band, submitted_at) FROM STDIN`, [lines.join('\n') + '\n']),
-        );
-        ideaCount += batch.length;
-        await progress(Math.min(60, Math.round((60 * ideaCount) / Math.max(1, expected))));
-      }
+      });
 
       lap('entries');
       // 3. Conflicts declared on assignments of earlier rounds bind this one.
@@ -135,10 +142,12 @@ export class AssignmentService {
 
       // 5. Store.
       const idOf = orderedIds(this.clock.now());
-      await copyFrom(
-        m,
-        `COPY judge_assignment (id, round_id, entry_idx, judge_idx, judge_id) FROM STDIN`,
-        copyLines(entryOf.length, (p) => `${idOf(p)}\t${roundId}\t${entryOf[p]}\t${judgeOf[p]}\t${judgeIds[judgeOf[p]]}`),
+      await loadPartition(m, { parent: 'judge_assignment', column: 'round_id', key: roundId }, (table) =>
+        copyFrom(
+          m,
+          `COPY ${table} (id, round_id, entry_idx, judge_idx, judge_id) FROM STDIN`,
+          copyLines(entryOf.length, (p) => `${idOf(p)}\t${roundId}\t${entryOf[p]}\t${judgeOf[p]}\t${judgeIds[judgeOf[p]]}`),
+        ),
       );
       lap('writeAssignments');
       await progress(95);

@@ -74,6 +74,7 @@ export class RoundJudge {
 /**
  * An entry of a round at a dense index (0..N−1, in idea id order): the snapshot judged (the latest
  * version submitted before the deadline), its alias and the lead entrant's age band as judges see them.
+ * Partitioned by round (one partition per round, loaded by the assignment job with loadPartition).
  */
 @Entity('round_entry')
 @Index('round_entry_idea_key', ['roundId', 'ideaId'], { unique: true })
@@ -95,9 +96,9 @@ export class RoundEntry {
 }
 
 /**
- * One line of a tallied round's results (SPEC §2.4), keyed by rank: the tally writes a million of
- * them in rank order, so the one index grows at its end (a second, random-order index on the entry
- * would double the cost of that write); rank is a permutation of the entries by construction.
+ * One line of a tallied round's results (SPEC §2.4), keyed by rank (a permutation of the entries by
+ * construction). Partitioned by round like round_entry: the tally writes the round's million lines
+ * into a fresh partition, indexed once (loadPartition).
  */
 @Entity('round_result')
 export class RoundResult {

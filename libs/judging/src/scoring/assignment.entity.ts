@@ -1,17 +1,19 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 export type AssignmentStatus = 'open' | 'scored' | 'conflicted';
 
 /**
  * One judge on one entry of a round, and their score once given. Written a million at a time by the
- * assignment job (COPY), so it refers to the entry and the judge by their dense round indices.
+ * assignment job (COPY), so it refers to the entry and the judge by their dense round indices. The
+ * table is partitioned by round (migration PartitionRoundTablesByRound): the job fills the round's
+ * partition and indexes it once (loadPartition); the key therefore holds round_id too.
  */
 @Entity('judge_assignment')
 @Index('judge_assignment_slot_key', ['roundId', 'entryIdx', 'judgeIdx'], { unique: true })
 @Index('judge_assignment_judge_idx', ['judgeId', 'roundId'])
 export class Assignment {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column('uuid') roundId: string;
+  @PrimaryColumn('uuid') roundId: string;
   @Column('int') entryIdx: number;
   @Column('int') judgeIdx: number;
   @Column('uuid') judgeId: string;
