@@ -61,6 +61,14 @@ async function queue(judge: Judge, roundId: string): Promise<any[]> {
   return items;
 }
 
+async function runReminders() {
+  const id = await t.app.get(JobQueue).enqueue('scoringReminders', {});
+  return waitFor(async () => {
+    const job = await t.app.get(JobStatusService).find(id);
+    return job?.state === 'completed' ? job : undefined;
+  }, 15_000, 'the reminder job');
+}
+
 async function scoreEverything(roundId: string, quality: (title: string) => number): Promise<void> {
   for (const judge of judges) {
     for (const a of await queue(judge, roundId)) {
@@ -287,13 +295,6 @@ describe('screening round', () => {
   });
 
   it('a scheduled reminder emails judges with open assignments once a round has scored for a day, at most daily', async () => {
-    const runReminders = async () => {
-      const id = await t.app.get(JobQueue).enqueue('scoringReminders', {});
-      return waitFor(async () => {
-        const job = await t.app.get(JobStatusService).find(id);
-        return job?.state === 'completed' ? job : undefined;
-      }, 15_000, 'the reminder job');
-    };
     expect((await runReminders()).result).toEqual({ reminded: 0 }); // the round has been scoring for minutes only
     t.clock.advance(25 * 3600_000);
     try {
@@ -327,6 +328,38 @@ describe('screening round', () => {
     expect(holders).toHaveLength(3);
     expect(holders).not.toContain(declaring);
     (globalThis as Record<string, unknown>).__declaring = declaring!.id;
+  });
+
+  it('an idea hidden during scoring leaves the judges’ queues (404 on it, no reminder for it) and comes back when unhidden', async () => {
+    const g = entries.find((e) => e.title === 'Idea G')!;
+    const holding: { judge: Judge; id: string; status: string }[] = [];
+    for (const judge of judges) for (const a of await queue(judge, screeningId)) if (a.idea.title === g.title) holding.push({ judge, id: a.id, status: a.status });
+    expect(holding).toHaveLength(3);
+    await t.http().post(`/api/v1/ideas/${g.ideaId}/hide`).set(org.auth).send({ reason: 'Checking a report' }).expect(200);
+    for (const { judge, id } of holding) {
+      expect((await queue(judge, screeningId)).map((a) => a.idea.title)).not.toContain(g.title);
+      await t.http().get(`/api/v1/judge/assignments/${id}`).set(judge.auth).expect(404);
+      await t.http().put(`/api/v1/judge/assignments/${id}/score`).set(judge.auth).send({ scores: scoresOf(5), feedback: feedbackFor(g.title) }).expect(404);
+      await t.http().post(`/api/v1/judge/assignments/${id}/conflict`).set(judge.auth).send({ reason: 'I know them' }).expect(404);
+    }
+    // A reminder on a later day counts what the judge can still score: not the hidden idea.
+    const { judge } = holding.find((h) => h.status === 'open')!;
+    const open = (await queue(judge, screeningId)).filter((a) => a.status === 'open').length;
+    t.clock.advance(49 * 3600_000);
+    try {
+      const reminders = () => t.mail.to(judge.email!).filter((m) => /A reminder/.test(m.subject));
+      const before = reminders().length;
+      await runReminders();
+      const reminder = await waitFor(() => reminders()[before], 10_000, 'a second reminder');
+      expect(reminder.text).toContain(`you still have ${open} ${open === 1 ? 'entry' : 'entries'} to score`);
+    } finally {
+      t.clock.advance(-49 * 3600_000);
+    }
+    await t.http().post(`/api/v1/ideas/${g.ideaId}/unhide`).set(org.auth).send({ reason: 'Report dismissed' }).expect(200);
+    for (const { judge, id } of holding) {
+      expect((await queue(judge, screeningId)).map((a) => a.id)).toContain(id);
+      expect((await t.http().get(`/api/v1/judge/assignments/${id}`).set(judge.auth).expect(200)).body.status).toBe('open');
+    }
   });
 
   it('scoring everything, closing and tallying: ranked results with judge severities', async () => {

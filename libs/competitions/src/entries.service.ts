@@ -103,9 +103,10 @@ export class EntriesService {
     return count;
   }
 
-  /** Ideas of the competition an organiser has hidden (they leave judging, SPEC §2.3). */
-  async hidden(competitionId: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM idea WHERE competition_id = $1 AND hidden`, [competitionId]);
+  /** Ideas of these competitions an organiser has hidden (they leave judging, SPEC §2.3). */
+  async hidden(competitionIds: string[], manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    if (!competitionIds.length) return [];
+    const rows: { id: string }[] = await manager.query(`SELECT id FROM idea WHERE competition_id = ANY($1::uuid[]) AND hidden`, [competitionIds]);
     return rows.map((r) => r.id);
   }
 

@@ -120,7 +120,7 @@ export class TallyService {
 
   /** Entries hidden by an organiser since the round was assigned: they leave judging (no scores, no outcome). */
   private async hiddenEntries(m: EntityManager, round: Round): Promise<Uint8Array | null> {
-    const ideaIds = await this.entries.hidden(round.competitionId);
+    const ideaIds = await this.entries.hidden([round.competitionId], m);
     if (!ideaIds.length) return null;
     const rows: { idx: number }[] = await m.query(`SELECT idx FROM round_entry WHERE round_id = $1 AND idea_id = ANY($2::uuid[])`, [round.id, ideaIds]);
     if (!rows.length) return null;
@@ -154,11 +154,12 @@ export class TallyService {
       (line) => {
         readIntRow(line, row);
         heldPerIdea[row[0]]++;
+        // A hidden entry left judging: neither its scores nor its open assignments count.
+        if (hidden?.[row[0]]) return;
         if (row[2] === 0) {
           openPerJudge[row[1]]++;
           return;
         }
-        if (hidden?.[row[0]]) return;
         ideaIndex.push(row[0]);
         judgeIndex.push(row[1]);
         for (let c = 0; c < width; c++) values.push(row[3 + c]);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock, londonDate } from '@app/platform';
+import { EntriesService } from '@app/competitions';
 import { PeopleDirectory } from '@app/identity';
 import { NotificationsService } from '@app/notifications';
 
@@ -17,6 +18,7 @@ const DAY_MS = 24 * 3600_000;
 export class RemindersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly entries: EntriesService,
     private readonly people: PeopleDirectory,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
@@ -25,13 +27,21 @@ export class RemindersService {
   async sendDue(): Promise<{ reminded: number }> {
     const now = this.clock.now();
     const day = londonDate(now);
+    const since = new Date(now.getTime() - DAY_MS);
+    const scoring: { competition_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT competition_id FROM judging_round WHERE status = 'scoring' AND scoring_started_at <= $1`,
+      [since],
+    );
+    // Hidden ideas have left judging: they are nobody's open work.
+    const hidden = await this.entries.hidden(scoring.map((r) => r.competition_id));
     const due: { round_id: string; round_name: string; judge_id: string; open: number }[] = await this.dataSource.query(
       `SELECT a.round_id, r.name AS round_name, a.judge_id, count(*)::int AS open
          FROM judging_round r JOIN judge_assignment a ON a.round_id = r.id AND a.status = 'open'
-        WHERE r.status = 'scoring' AND r.scoring_started_at <= $1
+         JOIN round_entry e ON e.round_id = a.round_id AND e.idx = a.entry_idx
+        WHERE r.status = 'scoring' AND r.scoring_started_at <= $1 AND NOT (e.idea_id = ANY($2::uuid[]))
         GROUP BY a.round_id, r.name, a.judge_id
         ORDER BY a.round_id, a.judge_id`,
-      [new Date(now.getTime() - DAY_MS)],
+      [since, hidden],
     );
     let reminded = 0;
     for (let from = 0; from < due.length; from += BATCH) {

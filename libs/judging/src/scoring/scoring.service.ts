@@ -71,16 +71,22 @@ export class ScoringService {
     private readonly clock: Clock,
   ) {}
 
-  /** My assignments, newest first (optionally of one round, or of one status). */
+  /** My assignments, newest first (optionally of one round, or of one status); hidden ideas have left judging. */
   async queue(judgeId: string, filter: { roundId?: string; status?: AssignmentStatus; limit: number; cursor?: string }): Promise<Page<JudgeAssignmentView>> {
     const after = decodeCursor(filter.cursor);
+    const competitions: { competition_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT r.competition_id FROM round_judge j JOIN judging_round r ON r.id = j.round_id WHERE j.judge_id = $1`,
+      [judgeId],
+    );
+    const hidden = await this.entries.hidden(competitions.map((c) => c.competition_id));
     const rows: AssignmentRow[] = await this.dataSource.query(
       `${SELECT_ASSIGNMENT}
         WHERE a.judge_id = $1 AND ($2::uuid IS NULL OR a.round_id = $2) AND ($3::text IS NULL OR a.status = $3)
           AND ($4::timestamptz IS NULL OR (a.created_at, a.id) < ($4::timestamptz, $5::uuid))
+          AND NOT (e.idea_id = ANY($7::uuid[]))
         ORDER BY a.created_at DESC, a.id DESC
         LIMIT $6`,
-      [judgeId, filter.roundId ?? null, filter.status ?? null, after?.at ?? null, after?.id ?? null, filter.limit + 1],
+      [judgeId, filter.roundId ?? null, filter.status ?? null, after?.at ?? null, after?.id ?? null, filter.limit + 1, hidden],
     );
     const more = rows.length > filter.limit;
     const page = more ? rows.slice(0, filter.limit) : rows;
@@ -213,10 +219,13 @@ export class ScoringService {
     await m.query(`UPDATE judging_round SET stats = stats || $2::jsonb WHERE id = $1 AND stats IS NOT NULL`, [roundId, JSON.stringify(patch)]);
   }
 
-  /** The assignment if it is the judge's; anyone else's (or none) → 404, as if it did not exist. */
+  /**
+   * The assignment if it is the judge's; anyone else's (or none) → 404, as if it did not exist; so is
+   * one whose idea an organiser has hidden (it has left judging, until unhidden).
+   */
   private async mine(m: EntityManager, judgeId: string, assignmentId: string, lock = false): Promise<AssignmentRow> {
     const [row]: AssignmentRow[] = await m.query(`${SELECT_ASSIGNMENT} WHERE a.id = $1 AND a.judge_id = $2 ${lock ? 'FOR UPDATE OF a' : ''}`, [assignmentId, judgeId]);
-    if (!row) throw assignmentNotFound();
+    if (!row || (await this.entries.hidden([row.competition_id], m)).includes(row.idea_id)) throw assignmentNotFound();
     return row;
   }
 
