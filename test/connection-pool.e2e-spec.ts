@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { aClass, aCompetition, aSignedInEntrant, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, postRoster, register, rosterCsv } from './support/builders.js';
+import { aClass, aCompetition, aRosterStudent, aSignedInEntrant, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, postRoster, register, rosterCsv, withOwnPassword } from './support/builders.js';
+import { aJudge, waitForJob } from './support/judging.js';
 
 // With a pool of 2 connections, any transaction that asks the pool for a second connection while
 // others hold the rest waits forever (until the pool's timeout). Every request must complete.
@@ -39,4 +40,46 @@ describe('a tiny connection pool', () => {
     const joins = await Promise.all(pupils.map((p) => t.http().post('/api/v1/classes/join').set(p.auth).send({ code: classes[0].joinCode })));
     expect(joins.map((r) => r.status)).toEqual([200, 200, 200, 200]);
   });
+
+  it('assigns a round, takes simultaneous scores and conflict declarations (with reassignment), and tallies it', async () => {
+    const org = await anOrganiser(t);
+    const comp = await aCompetition(t, org, { closesAt: new Date(t.clock.now().getTime() + 5 * 60_000).toISOString() });
+    // A teacher-judge with a pupil among the entrants: school conflicts are looked up inside the jobs.
+    const teacher = await aVerifiedTeacher(t, { organiser: org });
+    const klass = await aClass(t, teacher);
+    const pupil = await withOwnPassword(t, await aRosterStudent(t, teacher, klass.id, { dateOfBirth: bornYearsAgo(14) }));
+    const owners = [pupil, ...(await Promise.all(Array.from({ length: 5 }, () => aSignedInEntrant(t))))];
+    for (const owner of owners) {
+      const idea = await anIdea(t, owner, comp.id);
+      await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(200);
+    }
+    const judges = [await aJudge(t, org, { existing: teacher })];
+    for (let i = 0; i < 5; i++) judges.push(await aJudge(t, org));
+    t.clock.advance(6 * 60_000);
+    const round = await t.http()
+      .post(`/api/v1/competitions/${comp.id}/rounds`)
+      .set(org.auth)
+      .send({ kind: 'screening', name: 'Screening', judgeIds: judges.map((j) => j.id) })
+      .expect(201);
+    await waitForJob(t, org.auth, (await t.http().post(`/api/v1/rounds/${round.body.id}/assign`).set(org.auth).send({}).expect(202)).body.jobId);
+
+    const queues = await Promise.all(judges.map(async (j) => ({ judge: j, items: (await t.http().get('/api/v1/judge/assignments').query({ limit: 100 }).set(j.auth).expect(200)).body.items })));
+    const work = queues.flatMap(({ judge, items }) => items.map((a: { id: string }, k: number) => ({ judge, id: a.id, declare: k === 0 })));
+    const answers = await Promise.all(
+      work.map(({ judge, id, declare }) =>
+        declare
+          ? t.http().post(`/api/v1/judge/assignments/${id}/conflict`).set(judge.auth).send({ reason: 'I know the team' })
+          : t.http()
+              .put(`/api/v1/judge/assignments/${id}/score`)
+              .set(judge.auth)
+              .send({ scores: { innovation: 7, impact: 7, feasibility: 7, digital: 7, presentation: 7 }, feedback: 'A clear idea with a real audience. Test it with users.' }),
+      ),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual(work.map((w) => (w.declare ? 204 : 200)).sort());
+
+    const closed = await t.http().post(`/api/v1/rounds/${round.body.id}/close`).set(org.auth).expect(202);
+    await waitForJob(t, org.auth, closed.body.jobId);
+    const results = await t.http().get(`/api/v1/rounds/${round.body.id}/results`).set(org.auth).expect(200);
+    expect(results.body.items).toHaveLength(owners.length);
+  }, 60_000);
 });

@@ -98,8 +98,8 @@ export class CompetitionsService {
   }
 
   /** A competition as `viewer` may see it: drafts only to organisers. */
-  async get(id: string, viewer?: { roles: string[] }): Promise<CompetitionView> {
-    const c = await this.dataSource.getRepository(Competition).findOneBy({ id });
+  async get(id: string, viewer?: { roles: string[] }, manager: EntityManager = this.dataSource.manager): Promise<CompetitionView> {
+    const c = await manager.getRepository(Competition).findOneBy({ id });
     if (!c || (!c.publishedAt && !viewer?.roles.includes('organiser'))) throw competitionNotFound();
     return this.view(c);
   }

@@ -92,8 +92,8 @@ export class EntriesService {
   }
 
   /** How many entries `atDeadline` will yield (to size things before streaming them). */
-  async countAtDeadline(competitionId: string, deadline: Date, ideaIds?: string[]): Promise<number> {
-    const [{ count }] = await this.dataSource.query(
+  async countAtDeadline(competitionId: string, deadline: Date, ideaIds?: string[], manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const [{ count }] = await manager.query(
       `SELECT count(*)::int AS count FROM idea i
         WHERE i.competition_id = $1 AND i.status = 'submitted' AND NOT i.hidden
           AND ($3::uuid[] IS NULL OR i.id = ANY($3::uuid[]))
@@ -111,9 +111,9 @@ export class EntriesService {
   }
 
   /** Snapshots by version id (what a judge reads, what public results show). */
-  async snapshots(versionIds: string[]): Promise<Map<string, Snapshot>> {
+  async snapshots(versionIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, Snapshot>> {
     if (!versionIds.length) return new Map();
-    const rows: { id: string; idea_id: string; version: number; content: IdeaContent; member_ids: string[] }[] = await this.dataSource.query(
+    const rows: { id: string; idea_id: string; version: number; content: IdeaContent; member_ids: string[] }[] = await manager.query(
       `SELECT id, idea_id, version, content, member_ids FROM idea_version WHERE id = ANY($1::uuid[])`,
       [[...new Set(versionIds)]],
     );

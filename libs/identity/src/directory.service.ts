@@ -122,10 +122,10 @@ export class PeopleDirectory {
    * Age bands on a date (YYYY-MM-DD), aligned with `ids`, in one query however many there are (bulk
    * work such as a judging round's entries); null for an unknown id. No date of birth counts as adult.
    */
-  async ageBandsOn(ids: string[], on: string): Promise<(AgeBand | null)[]> {
+  async ageBandsOn(ids: string[], on: string, manager: EntityManager = this.dataSource.manager): Promise<(AgeBand | null)[]> {
     if (!ids.length) return [];
     // The distinct ids, looked up through the primary key; aligned with `ids` in JS.
-    const rows: { id: string; date_of_birth: string | null }[] = await this.dataSource.query(
+    const rows: { id: string; date_of_birth: string | null }[] = await manager.query(
       `SELECT id, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth FROM users WHERE id = ANY($1::uuid[])`,
       [[...new Set(ids)]],
     );
@@ -137,9 +137,9 @@ export class PeopleDirectory {
    * How to reach people (email, first name for the greeting), for notifications sent in bulk; erased
    * accounts are left out. Lighter than `facts`: one narrow query, no entities.
    */
-  async contacts(ids: string[]): Promise<Map<string, { email: string | null; firstName: string }>> {
+  async contacts(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, { email: string | null; firstName: string }>> {
     if (!ids.length) return new Map();
-    const rows: { id: string; email: string | null; first_name: string }[] = await this.dataSource.query(
+    const rows: { id: string; email: string | null; first_name: string }[] = await manager.query(
       `SELECT id, email, first_name FROM users WHERE id = ANY($1::uuid[]) AND erased_at IS NULL`,
       [ids],
     );

@@ -44,9 +44,9 @@ export class ClassRelations {
    * ideas before anyone has checked the claim (a false conflict costs a judging slot; a missed one,
    * fairness).
    */
-  async schoolsOfTeachers(userIds: string[]): Promise<{ userId: string; schoolId: string }[]> {
+  async schoolsOfTeachers(userIds: string[], manager: EntityManager = this.dataSource.manager): Promise<{ userId: string; schoolId: string }[]> {
     if (!userIds.length) return [];
-    const rows: { user_id: string; school_id: string }[] = await this.dataSource.query(
+    const rows: { user_id: string; school_id: string }[] = await manager.query(
       `SELECT user_id, school_id FROM school_membership WHERE user_id = ANY($1::uuid[])`,
       [userIds],
     );
@@ -54,16 +54,16 @@ export class ClassRelations {
   }
 
   /** Registered schools among these URNs (a URN nobody has registered yet matches nothing). */
-  async schoolsByUrn(urns: string[]): Promise<{ urn: string; schoolId: string }[]> {
+  async schoolsByUrn(urns: string[], manager: EntityManager = this.dataSource.manager): Promise<{ urn: string; schoolId: string }[]> {
     if (!urns.length) return [];
-    const rows: { urn: string; id: string }[] = await this.dataSource.query(`SELECT urn, id FROM school WHERE urn = ANY($1::text[])`, [urns]);
+    const rows: { urn: string; id: string }[] = await manager.query(`SELECT urn, id FROM school WHERE urn = ANY($1::text[])`, [urns]);
     return rows.map((r) => ({ urn: r.urn, schoolId: r.id }));
   }
 
   /** Pupils of the classes of these schools: who is "from" a school, for conflicts of interest. */
-  async studentsOfSchools(schoolIds: string[]): Promise<{ schoolId: string; studentId: string }[]> {
+  async studentsOfSchools(schoolIds: string[], manager: EntityManager = this.dataSource.manager): Promise<{ schoolId: string; studentId: string }[]> {
     if (!schoolIds.length) return [];
-    const rows: { school_id: string; student_id: string }[] = await this.dataSource.query(
+    const rows: { school_id: string; student_id: string }[] = await manager.query(
       `SELECT DISTINCT c.school_id, s.student_id
          FROM school_class c JOIN class_student s ON s.class_id = c.id
         WHERE c.school_id = ANY($1::uuid[])`,
@@ -73,9 +73,9 @@ export class ClassRelations {
   }
 
   /** The schools these pupils are at (through their classes): a winning team's schools, for the payee rules. */
-  async schoolsOfStudents(studentIds: string[]): Promise<{ studentId: string; schoolId: string }[]> {
+  async schoolsOfStudents(studentIds: string[], manager: EntityManager = this.dataSource.manager): Promise<{ studentId: string; schoolId: string }[]> {
     if (!studentIds.length) return [];
-    const rows: { student_id: string; school_id: string }[] = await this.dataSource.query(
+    const rows: { student_id: string; school_id: string }[] = await manager.query(
       `SELECT DISTINCT s.student_id, c.school_id FROM class_student s JOIN school_class c ON c.id = s.class_id WHERE s.student_id = ANY($1::uuid[])`,
       [studentIds],
     );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, afterCursor, toPage, type Page } from '@app/platform';
 import { EntriesService } from '@app/competitions';
 import { PeopleDirectory } from '@app/identity';
@@ -37,7 +37,7 @@ export class AwardsService {
     return this.dataSource.transaction(async (m) => {
       const award = await m.getRepository(FundingAward).findOne({ where: { id: awardId }, lock: { mode: 'pessimistic_write' } });
       if (!award) throw awardNotFound();
-      const team = await this.team(award);
+      const team = await this.team(m, award);
       const { state, errors } = nextAwardState(award, patch, team);
       if (errors.length) throw new JudgingError('invalid', 'AWARD_RULES', 'This change breaks the award rules.', { errors });
       const changed = (Object.keys(state) as (keyof typeof state)[]).filter((k) => JSON.stringify(state[k]) !== JSON.stringify(award[k]));
@@ -53,17 +53,17 @@ export class AwardsService {
   }
 
   /** The winning team as judged (the snapshot's members), each as an adult or not today, and their schools. */
-  private async team(award: FundingAward) {
-    const [entry]: { version_id: string }[] = await this.dataSource.query(
+  private async team(m: EntityManager, award: FundingAward) {
+    const [entry]: { version_id: string }[] = await m.query(
       `SELECT e.version_id FROM round_entry e JOIN judging_round r ON r.id = e.round_id
         WHERE r.competition_id = $1 AND r.kind = 'final' AND e.idea_id = $2`,
       [award.competitionId, award.ideaId],
     );
-    const memberIds = entry ? ((await this.entries.snapshots([entry.version_id])).get(entry.version_id)?.memberIds ?? []) : [];
-    const facts = await this.people.facts(memberIds);
+    const memberIds = entry ? ((await this.entries.snapshots([entry.version_id], m)).get(entry.version_id)?.memberIds ?? []) : [];
+    const facts = await this.people.facts(memberIds, m);
     return {
       members: memberIds.map((userId) => ({ userId, adult: facts.get(userId)?.ageBand === '18+' && !facts.get(userId)?.erased })),
-      schoolIds: [...new Set((await this.classes.schoolsOfStudents(memberIds)).map((s) => s.schoolId))],
+      schoolIds: [...new Set((await this.classes.schoolsOfStudents(memberIds, m)).map((s) => s.schoolId))],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '@app/platform';
 import { ClassRelations } from '@app/schools';
 import { DeclaredConflicts } from './conflict.entity.js';
@@ -68,8 +68,8 @@ export class ConflictsService {
     return { urns, organisations };
   }
 
-  /** The conflicts of a pool of judges, `judgeIds[idx]` being the judge at index idx. */
-  async forPool(judgeIds: readonly string[]): Promise<PoolConflicts> {
+  /** The conflicts of a pool of judges, `judgeIds[idx]` being the judge at index idx (read with `manager`, e.g. the caller's transaction). */
+  async forPool(judgeIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<PoolConflicts> {
     const judgeIndex = new Map(judgeIds.map((id, idx) => [id, idx]));
     const schoolJudges = new Map<string, number[]>();
     const addSchool = (schoolId: string, judgeIdx: number) => {
@@ -77,14 +77,14 @@ export class ConflictsService {
       if (!list) schoolJudges.set(schoolId, [judgeIdx]);
       else if (!list.includes(judgeIdx)) list.push(judgeIdx);
     };
-    for (const { userId, schoolId } of await this.classes.schoolsOfTeachers([...judgeIds])) addSchool(schoolId, judgeIndex.get(userId)!);
+    for (const { userId, schoolId } of await this.classes.schoolsOfTeachers([...judgeIds], manager)) addSchool(schoolId, judgeIndex.get(userId)!);
 
-    const declared: { judge_id: string; urns: string[] }[] = await this.dataSource.query(
+    const declared: { judge_id: string; urns: string[] }[] = await manager.query(
       `SELECT judge_id, urns FROM judge_declared_conflicts WHERE judge_id = ANY($1::uuid[]) AND cardinality(urns) > 0`,
       [judgeIds],
     );
     if (declared.length) {
-      const schoolOfUrn = new Map((await this.classes.schoolsByUrn([...new Set(declared.flatMap((d) => d.urns))])).map((s) => [s.urn, s.schoolId]));
+      const schoolOfUrn = new Map((await this.classes.schoolsByUrn([...new Set(declared.flatMap((d) => d.urns))], manager)).map((s) => [s.urn, s.schoolId]));
       for (const d of declared) {
         for (const urn of d.urns) {
           const schoolId = schoolOfUrn.get(urn);
@@ -94,7 +94,7 @@ export class ConflictsService {
     }
 
     const byPupil = new Map<string, number[]>();
-    for (const { schoolId, studentId } of await this.classes.studentsOfSchools([...schoolJudges.keys()])) {
+    for (const { schoolId, studentId } of await this.classes.studentsOfSchools([...schoolJudges.keys()], manager)) {
       const judges = schoolJudges.get(schoolId)!;
       const list = byPupil.get(studentId);
       if (!list) byPupil.set(studentId, [...judges]);

@@ -227,7 +227,7 @@ export class PublicationService {
         ...[...placing.winners, ...placing.finalists].map((p) => ({ badge: 'finalist' as const, ideaId: p.ideaId, versionId: p.versionId })),
         ...placing.winners.map((p) => ({ badge: 'winner' as const, ideaId: p.ideaId, versionId: p.versionId })),
       ];
-      const snapshots = await this.entries.snapshots(earners.map((e) => e.versionId));
+      const snapshots = await this.entries.snapshots(earners.map((e) => e.versionId), m);
       await this.outbox.addMany(
         m,
         'awardBuiltInBadge',

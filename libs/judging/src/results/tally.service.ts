@@ -56,7 +56,7 @@ export class TallyService {
     return this.dataSource.transaction(async (m) => {
       const round = await this.rounds.find(roundId, m, true);
       if (round.status !== 'closed') return { skipped: `the round is ${round.status}` };
-      const competition = await this.rounds.competitionOf(round);
+      const competition = await this.rounds.competitionOf(round, m);
       const lap = (name: string) => timer.lap(name);
       const scores = await this.readScores(m, round, await this.hiddenEntries(m, round));
       lap('readScores');

@@ -56,7 +56,7 @@ export class AssignmentService {
     return this.dataSource.transaction(async (m) => {
       const round = await this.rounds.find(roundId, m, true);
       if (round.status !== 'assigning') return { skipped: `the round is ${round.status}` };
-      const competition = await this.rounds.competitionOf(round);
+      const competition = await this.rounds.competitionOf(round, m);
       const judgeIds: string[] = (await m.query(`SELECT judge_id FROM round_judge WHERE round_id = $1 ORDER BY idx`, [roundId])).map(
         (r: { judge_id: string }) => r.judge_id,
       );
@@ -64,9 +64,9 @@ export class AssignmentService {
       const lap = (name: string) => timer.lap(name);
       const ideaIds = round.previousRoundId ? await this.shortlist(m, round.previousRoundId) : undefined;
       const deadline = competition.deadline;
-      const expected = await this.entries.countAtDeadline(competition.id, deadline, ideaIds);
+      const expected = await this.entries.countAtDeadline(competition.id, deadline, ideaIds, m);
       const aliases = new AliasMaker(expected, seed);
-      const pool = await this.conflicts.forPool(judgeIds);
+      const pool = await this.conflicts.forPool(judgeIds, m);
       const ageOn = londonDate(eligibilityDate(competition));
       lap('prepare');
 
@@ -82,6 +82,7 @@ export class AssignmentService {
             this.people.ageBandsOn(
               batch.map((e) => e.ownerId),
               ageOn,
+              m,
             ),
           );
           const lines = new Array<string>(batch.length);
@@ -196,7 +197,7 @@ export class AssignmentService {
     const busy = judgeIds.map((id, idx) => ({ id, count: loads[idx] })).filter((j) => j.count > 0);
     for (let from = 0; from < busy.length; from += NOTIFY_BATCH) {
       const batch = busy.slice(from, from + NOTIFY_BATCH);
-      const contacts = await this.people.contacts(batch.map((j) => j.id));
+      const contacts = await this.people.contacts(batch.map((j) => j.id), m);
       await this.notifications.notifyMany(
         m,
         batch.flatMap(({ id, count }) => {

@@ -278,8 +278,8 @@ export class RoundsService {
   }
 
   /** The competition of a round, as organisers see it. */
-  async competitionOf(round: Round): Promise<CompetitionView> {
-    return this.competitions.get(round.competitionId, ORGANISER);
+  async competitionOf(round: Round, manager?: EntityManager): Promise<CompetitionView> {
+    return this.competitions.get(round.competitionId, ORGANISER, manager);
   }
 
   view(round: Round, judgeCount: number): RoundView {

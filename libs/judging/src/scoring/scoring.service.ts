@@ -120,7 +120,7 @@ export class ScoringService {
         [assignmentId, values, total, feedback, this.clock.now()],
       );
       await this.audit.record({ action: 'score.saved', actorId: judgeId, subjectType: 'assignment', subjectId: assignmentId, data: { roundId: row.round_id } }, m);
-      return (await this.views([{ ...row, status: 'scored', scores: values, feedback }]))[0];
+      return (await this.views([{ ...row, status: 'scored', scores: values, feedback }], m))[0];
     });
   }
 
@@ -170,8 +170,8 @@ export class ScoringService {
     );
     const onIdea: { judge_idx: number }[] = await m.query(`SELECT judge_idx FROM judge_assignment WHERE round_id = $1 AND entry_idx = $2`, [row.round_id, row.entry_idx]);
     const conflicted: number[] = [];
-    const snapshot = (await this.entries.snapshots([row.version_id])).get(row.version_id);
-    const poolConflicts = await this.conflicts.forPool(pool.map((p) => p.judge_id));
+    const snapshot = (await this.entries.snapshots([row.version_id], m)).get(row.version_id);
+    const poolConflicts = await this.conflicts.forPool(pool.map((p) => p.judge_id), m);
     poolConflicts.forTeam(snapshot?.memberIds ?? [], (j) => conflicted.push(j));
     const declared: { idx: number }[] = await m.query(
       `SELECT j.idx FROM judge_idea_conflict c JOIN round_judge j ON j.round_id = $1 AND j.judge_id = c.judge_id
@@ -201,7 +201,7 @@ export class ScoringService {
     );
     await m.query(`UPDATE round_judge SET load = load + 1 WHERE round_id = $1 AND idx = $2`, [row.round_id, pick]);
     await this.refreshLoadStats(m, row.round_id);
-    const who = (await this.people.contacts([judgeId])).get(judgeId);
+    const who = (await this.people.contacts([judgeId], m)).get(judgeId);
     if (who)
       await this.notifications.notify(m, {
         template: 'assignments-ready',
@@ -229,8 +229,8 @@ export class ScoringService {
     return row;
   }
 
-  private async views(rows: AssignmentRow[]): Promise<JudgeAssignmentView[]> {
-    const snapshots = await this.entries.snapshots(rows.map((r) => r.version_id));
+  private async views(rows: AssignmentRow[], m: EntityManager = this.dataSource.manager): Promise<JudgeAssignmentView[]> {
+    const snapshots = await this.entries.snapshots(rows.map((r) => r.version_id), m);
     return rows.map((r) => {
       const s = snapshots.get(r.version_id);
       return {
