@@ -11,12 +11,14 @@
 //  - naive: what an ORM-first tally does — load Assignment entities through the repository (idea by
 //    idea batches of 1,000) and average their totals in JS, writing nothing; over every idea by
 //    default (--naive-ideas N measures the first N and scales linearly, for quicker runs);
-//  - floor: one SQL `GROUP BY entry_idx` mean into a temporary table: the least a tally can cost.
+//  - floor: one SQL `GROUP BY entry_idx` mean into a temporary table: the least a tally can cost;
+//  - store floor: every score COPYed out and a million result rows COPYed into a partition, with no
+//    computing: the least a tally that reads every score and stores its results can cost.
 import { createHash, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { In } from 'typeorm';
 import { Assignment, DEFAULT_RUBRIC, Prng } from '@app/judging';
-import { copyFrom, copyLines, loadPartition } from '@app/platform';
+import { copyFrom, copyLines, copyTo, loadPartition, partitionName } from '@app/platform';
 import { intOption, jobResult, seconds, startWorker, throwawayEnv, until, type BenchEnv } from './_judging-support.js';
 
 const K = 3;
@@ -141,6 +143,33 @@ async function runFloor(env: BenchEnv, roundId: string): Promise<number> {
   return ms;
 }
 
+/**
+ * What any tally that stores its results must move, with no computation: every score out (the
+ * columns ours reads, rows counted and dropped) and one result row per idea into a fresh partition of
+ * round_result (written, indexed, attached; then dropped).
+ */
+async function runStoreFloor(env: BenchEnv, roundId: string, ideas: number): Promise<number> {
+  const scratch = randomUUID();
+  const started = performance.now();
+  await env.ds.transaction(async (m) => {
+    let rows = 0;
+    await copyTo(m, `COPY (SELECT entry_idx, judge_idx, (status = 'scored')::int, scores[1], scores[2], scores[3], scores[4], scores[5] FROM judge_assignment WHERE round_id = '${roundId}') TO STDOUT`, () => {
+      rows++;
+    });
+    if (rows !== ideas * K) throw new Error(`store floor: ${rows} scores`);
+    await loadPartition(m, { parent: 'round_result', column: 'round_id', key: scratch }, (table) =>
+      copyFrom(
+        m,
+        `COPY ${table} (round_id, entry_idx, rank, adjusted, raw_mean, judge_count, disagreement, flags, computed_outcome, outcome) FROM STDIN`,
+        copyLines(ideas, (i) => `${scratch}\t${i}\t${i + 1}\t${50 + i / ideas}\t${50 - i / ideas}\t3\t${i / ideas}\t0\t\\N\t\\N`),
+      ),
+    );
+  });
+  const ms = performance.now() - started;
+  await env.ds.query(`DROP TABLE ${partitionName('round_result', scratch)}`);
+  return ms;
+}
+
 export async function main(args: string[]): Promise<number> {
   const ideas = intOption(args, 'ideas', 1_000_000);
   const judges = intOption(args, 'judges', 10_000);
@@ -151,6 +180,7 @@ export async function main(args: string[]): Promise<number> {
     const { roundId, seedMs } = await seed(env, ideas, judges);
     console.log(`seeded with COPY in ${seconds(seedMs)}`);
     const floorMs = await runFloor(env, roundId);
+    const storeFloorMs = await runStoreFloor(env, roundId, ideas);
     const naive = await runNaive(env, roundId, naiveIdeas);
     const naiveScaledMs = (naive.ms * ideas) / naive.ideas;
     const ours = await runOurs(env, roundId);
@@ -158,14 +188,16 @@ export async function main(args: string[]): Promise<number> {
       ['ours: tally job, end to end (outbox → tallied)', `${seconds(ours.ms)}; worker peak RSS ${ours.peakRssMb.toFixed(0)} MB; ${JSON.stringify(ours.result)}`],
       ['naive: ORM entities + JS mean', `${seconds(naive.ms)} for ${naive.ideas.toLocaleString('en-GB')} ideas → ${seconds(naiveScaledMs)} scaled to ${ideas.toLocaleString('en-GB')}`],
       ['floor: one SQL GROUP BY mean', seconds(floorMs)],
+      ['store floor: scores out + results in, no computing', seconds(storeFloorMs)],
       ['ratio naive / ours', `${(naiveScaledMs / ours.ms).toFixed(1)}× faster (goal ≥ 20×)`],
       ['ratio ours / floor', `${(ours.ms / floorMs).toFixed(1)}× the floor`],
+      ['ratio ours / store floor', `${(ours.ms / storeFloorMs).toFixed(1)}× (what fitting and ranking add to moving the data)`],
       ['ratio naive / floor', `${(naiveScaledMs / floorMs).toFixed(1)}× (the most any tally could be faster than naive)`],
       ['goals', `${ours.ms <= 15_000 ? 'met' : 'MISSED'}: ≤ 15 s; ${ours.peakRssMb <= 1024 ? 'met' : 'MISSED'}: worker RSS ≤ 1 GB`],
     ];
     const width = Math.max(...rows.map(([l]) => l.length));
     for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
-    console.log(`\nfigures ${JSON.stringify({ ideas, judges, seedMs, ours, naive: { ...naive, scaledMs: naiveScaledMs }, floorMs })}`);
+    console.log(`\nfigures ${JSON.stringify({ ideas, judges, seedMs, ours, naive: { ...naive, scaledMs: naiveScaledMs }, floorMs, storeFloorMs })}`);
     return 0;
   } finally {
     await env.drop();
