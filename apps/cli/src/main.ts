@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
-import { AppConfig, DomainError } from '@app/platform';
+import { AppConfig, DomainError, SecretsService } from '@app/platform';
 import { AccountsService } from '@app/identity';
+import { BadgeIssuer, ObUrls, generateSecretKeyMultibase, importIssuerKey, previousKeyEntry } from '@app/badges';
 import { CliModule } from './cli.module.js';
 import { migrate } from './data-source.js';
 
@@ -14,6 +15,8 @@ Commands:
                                            create an organiser (or give an adult account the role)
   demo [--serve]                           run a whole competition end to end on <database>_demo
   seed-demo                                the same, then keep serving it (same as demo --serve)
+  badge-key current                        the signing key's public half, as a BADGE_PREVIOUS_KEYS entry
+  badge-key new                            a fresh BADGE_SIGNING_KEY (secret) and its public half
 `;
 
 async function withContext<T>(config: AppConfig, fn: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>): Promise<T> {
@@ -58,6 +61,21 @@ async function main(argv: string[]): Promise<number> {
       );
       console.log(`${created ? 'Created organiser' : 'Granted the organiser role to'} ${user.email} (id ${user.id}, username ${user.username})`);
       return 0;
+    }
+    case 'badge-key': {
+      if (rest[0] === 'new') {
+        const secret = generateSecretKeyMultibase();
+        console.log(`BADGE_SIGNING_KEY=${secret}\npublic key: ${(await importIssuerKey(new ObUrls(config.http.publicBaseUrl).issuerV3, secret)).publicKeyMultibase}`);
+        return 0;
+      }
+      if (rest[0] === 'current') {
+        await migrate(config.db.url);
+        const key = await withContext(config, async (app) => (await new BadgeIssuer(config, app.get(SecretsService)).signOptions(new Date())).key);
+        console.log(previousKeyEntry(key));
+        return 0;
+      }
+      console.error(USAGE);
+      return 2;
     }
     case 'demo':
     case 'seed-demo': {

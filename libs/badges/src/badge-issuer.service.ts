@@ -6,6 +6,7 @@ import {
   createDocumentLoader,
   generateSecretKeyMultibase,
   importIssuerKey,
+  parsePreviousKeys,
   type ControllerDocument,
   type DocumentLoader,
   type IssuerSigningKey,
@@ -24,9 +25,9 @@ interface Signer {
 /**
  * The platform as an Open Badges issuer: its public URLs, its profile and its Ed25519 signing key —
  * BADGE_SIGNING_KEY in production (the configuration refuses to start without it), otherwise generated
- * once and kept in the database, so every API and worker process signs with the same key. The key is
- * loaded at boot so that a malformed BADGE_SIGNING_KEY stops the process at once rather than at the first
- * award.
+ * once and kept in the database, so every API and worker process signs with the same key — published as
+ * `#<BADGE_SIGNING_KEY_ID>` next to the earlier keys of BADGE_PREVIOUS_KEYS (rotation: README). Keys are
+ * loaded at boot so that a malformed one stops the process at once rather than at the first award.
  */
 @Injectable()
 export class BadgeIssuer implements OnApplicationBootstrap {
@@ -71,8 +72,8 @@ export class BadgeIssuer implements OnApplicationBootstrap {
 
   private async createSigner(): Promise<Signer> {
     const secret = await this.secrets.get(BADGE_SIGNING_SECRET, this.config.badges.signingKey, generateSecretKeyMultibase);
-    const key = await importIssuerKey(this.urls.issuerV3, secret);
-    const controller = buildControllerDocument(key);
+    const key = await importIssuerKey(this.urls.issuerV3, secret, this.config.badges.signingKeyId);
+    const controller = buildControllerDocument(key, parsePreviousKeys(this.config.badges.previousKeys));
     return { key, controller, documentLoader: createDocumentLoader({ documents: { [key.issuerId]: controller } }) };
   }
 }

@@ -32,6 +32,30 @@ describe('the badge issuer key', () => {
     expect(a).toBe((await importIssuerKey(issuerId, stored)).publicKeyMultibase);
   });
 
+  it('after a rotation signs as BADGE_SIGNING_KEY_ID and keeps publishing BADGE_PREVIOUS_KEYS', async () => {
+    const earlier = await importIssuerKey(issuerId, generateSecretKeyMultibase());
+    const current = generateSecretKeyMultibase();
+    const config = AppConfig.load({
+      NODE_ENV: 'test',
+      PUBLIC_BASE_URL: 'https://young-ideas.example',
+      BADGE_SIGNING_KEY: current,
+      BADGE_SIGNING_KEY_ID: 'key-2',
+      BADGE_PREVIOUS_KEYS: `key-1=${earlier.publicKeyMultibase}`,
+    });
+    const issuer = new BadgeIssuer(config, secretsReturning('unused').secrets);
+    expect((await issuer.signOptions(new Date())).key.keyId).toBe(`${issuerId}#key-2`);
+    expect((await issuer.controllerDocument()).assertionMethod.map((m) => [m.id, m.publicKeyMultibase])).toEqual([
+      [`${issuerId}#key-2`, (await importIssuerKey(issuerId, current)).publicKeyMultibase],
+      [`${issuerId}#key-1`, earlier.publicKeyMultibase],
+    ]);
+    expect(() => AppConfig.load({ NODE_ENV: 'test', BADGE_SIGNING_KEY_ID: 'two' })).toThrow(/BADGE_SIGNING_KEY_ID/);
+    // An earlier key published under the signing key's own id, or malformed, stops the boot.
+    for (const previous of [`key-2=${earlier.publicKeyMultibase}`, 'key-1=not-a-key']) {
+      const broken = new BadgeIssuer(AppConfig.load({ NODE_ENV: 'test', BADGE_SIGNING_KEY: current, BADGE_SIGNING_KEY_ID: 'key-2', BADGE_PREVIOUS_KEYS: previous }), secretsReturning('unused').secrets);
+      await expect(broken.onApplicationBootstrap()).rejects.toThrow(TypeError);
+    }
+  });
+
   it('refuses to boot with a malformed key, and tries again on the next call', async () => {
     // Well-formed base58, but a public key (ed25519-pub), not a secret one.
     const config = AppConfig.load({ NODE_ENV: 'test', BADGE_SIGNING_KEY: 'z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' });

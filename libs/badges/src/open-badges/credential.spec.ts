@@ -194,6 +194,22 @@ describe('OpenBadgeCredential', () => {
     expect(result.errors.join(' ')).toMatch(/issuer must match the verification method controller/);
   });
 
+  it('after a key rotation, still verifies what the earlier key signed while its public half is published', async () => {
+    const next = await generateIssuerKey(ISSUER_ID, 'key-2');
+    const previous = [{ fragment: 'key-1', publicKeyMultibase: issuer.key.publicKeyMultibase }];
+    const rotated = createDocumentLoader({ documents: { [ISSUER_ID]: buildControllerDocument(next, previous) } });
+    expect((await verifyCredential(credential, { documentLoader: rotated, checkStatus: false })).verified).toBe(true);
+    const signedAfter = await issueOpenBadgeCredential(sampleCredentialInput(), { key: next, documentLoader: rotated });
+    expect(signedAfter.proof[0].verificationMethod).toBe(`${ISSUER_ID}#key-2`);
+    expect((await verifyCredential(signedAfter, { documentLoader: rotated, checkStatus: false })).verified).toBe(true);
+    // A key withdrawn from the document (compromised, say) no longer vouches for anything it signed.
+    const withdrawn = createDocumentLoader({ documents: { [ISSUER_ID]: buildControllerDocument(next) } });
+    const refused = await verifyCredential(credential, { documentLoader: withdrawn, checkStatus: false });
+    expect(refused.verified).toBe(false);
+    // Publishing the earlier key under the new key's id would make it sign as someone else: refused.
+    expect(() => buildControllerDocument(next, [{ fragment: 'key-2', publicKeyMultibase: issuer.key.publicKeyMultibase }])).toThrow(/published twice/);
+  });
+
   it('fails clearly when the issuer controller document is unknown to the loader (no network)', async () => {
     const loader = createDocumentLoader();
     const result = await verifyCredential(credential, { documentLoader: loader, checkStatus: false });

@@ -9,6 +9,8 @@ import {
   generateIssuerKey,
   generateSecretKeyMultibase,
   importIssuerKey,
+  parsePreviousKeys,
+  previousKeyEntry,
   toNodeKeyObjects,
 } from './keys.js';
 import { base58btcDecode, base58btcEncode } from './multibase.js';
@@ -115,6 +117,34 @@ describe('controller document (/ob/v3/issuer)', () => {
       ],
     });
     expect(JSON.stringify(document)).not.toContain(exportSecretKeyMultibase(key).slice(1));
+  });
+
+  it('publishes earlier keys after the signing key, each under its own id, public halves only', async () => {
+    const earlier = await generateIssuerKey(ISSUER_ID);
+    const key = await generateIssuerKey(ISSUER_ID, 'key-2');
+    expect(previousKeyEntry(earlier)).toBe(`key-1=${earlier.publicKeyMultibase}`);
+    const document = buildControllerDocument(key, parsePreviousKeys(` ${previousKeyEntry(earlier)} `));
+    expect(document.assertionMethod).toEqual([
+      { id: `${ISSUER_ID}#key-2`, type: 'Multikey', controller: ISSUER_ID, publicKeyMultibase: key.publicKeyMultibase },
+      { id: `${ISSUER_ID}#key-1`, type: 'Multikey', controller: ISSUER_ID, publicKeyMultibase: earlier.publicKeyMultibase },
+    ]);
+    expect(key.keyId).toBe(`${ISSUER_ID}#key-2`);
+    expect(JSON.stringify(document)).not.toContain(exportSecretKeyMultibase(earlier).slice(1));
+  });
+
+  it('refuses malformed previous keys and key ids, naming what is wrong', async () => {
+    const earlier = await generateIssuerKey(ISSUER_ID);
+    expect(parsePreviousKeys(undefined)).toEqual([]);
+    expect(parsePreviousKeys(' , ')).toEqual([]);
+    expect(() => parsePreviousKeys(earlier.publicKeyMultibase)).toThrow(/must look like "key-1=z6Mk…"/);
+    expect(() => parsePreviousKeys(`key-x=${earlier.publicKeyMultibase}`)).toThrow(/key-x=/);
+    expect(() => parsePreviousKeys(`key-1=${exportSecretKeyMultibase(earlier)}`)).toThrow(/not an Ed25519 public key/);
+    expect(() => parsePreviousKeys('key-1=z6MkNOTbase58!')).toThrow(/not an Ed25519 public key/);
+    const key = await generateIssuerKey(ISSUER_ID, 'key-2');
+    const twice = parsePreviousKeys(`key-1=${earlier.publicKeyMultibase},key-1=${earlier.publicKeyMultibase}`);
+    expect(() => buildControllerDocument(key, twice)).toThrow(/"key-1" is published twice/);
+    await expect(generateIssuerKey(ISSUER_ID, 'key-0')).rejects.toThrow(/must look like "key-2"/);
+    await expect(importIssuerKey(ISSUER_ID, exportSecretKeyMultibase(earlier), '#key-2')).rejects.toThrow(/must look like "key-2"/);
   });
 
   it('is valid JSON-LD under the bundled contexts (safe mode expansion)', async () => {

@@ -6,9 +6,11 @@ import { base58btcDecode, base58btcEncode } from './multibase.js';
 
 /*
  * The platform's Open Badges 3.0 signing key: one Ed25519 key, expressed as a Multikey whose controller is
- * the issuer id (the URL of `/ob/v3/issuer`), with the stable id `<issuerId>#key-1`. A stable fragment
- * rather than the library's default (`#<publicKeyMultibase>`) keeps the verification method URL
- * predictable for the HTTP layer, and key rotation later means publishing `#key-2` next to it.
+ * the issuer id (the URL of `/ob/v3/issuer`), with a stable id `<issuerId>#key-N` (`#key-1` unless
+ * configured). A stable fragment rather than the library's default (`#<publicKeyMultibase>`) keeps the
+ * verification method URL predictable for the HTTP layer. Rotation signs with a new key under a new
+ * fragment (`#key-2`) while the controller document keeps publishing the public halves of earlier keys,
+ * so every credential signed before still verifies (`buildControllerDocument(key, previous)`).
  *
  * BADGE_SIGNING_KEY string format (what `exportSecretKeyMultibase` produces and `importIssuerKey` accepts):
  *
@@ -23,6 +25,8 @@ import { base58btcDecode, base58btcEncode } from './multibase.js';
  */
 
 export const ISSUER_KEY_FRAGMENT = 'key-1';
+const FRAGMENT = /^key-[1-9][0-9]*$/;
+const ED25519_PUB_MULTICODEC = Uint8Array.of(0xed, 0x01);
 
 const ED25519_PRIV_MULTICODEC = Uint8Array.of(0x80, 0x26);
 const SEED_BYTES = 32;
@@ -30,7 +34,7 @@ const SEED_BYTES = 32;
 export interface IssuerSigningKey {
   /** The issuer id: the URL of the controller document (`<PUBLIC_BASE_URL>/ob/v3/issuer`). */
   readonly issuerId: string;
-  /** `<issuerId>#key-1`, the proof's `verificationMethod`. */
+  /** `<issuerId>#key-N`, the proof's `verificationMethod`. */
   readonly keyId: string;
   /** 'z6Mk…' — multibase multicodec ed25519-pub. */
   readonly publicKeyMultibase: string;
@@ -50,11 +54,19 @@ export interface MultikeyDocument {
 export interface ControllerDocument {
   '@context': [typeof DID_V1_CONTEXT_URL, typeof MULTIKEY_V1_CONTEXT_URL];
   id: string;
-  assertionMethod: [MultikeyDocument];
+  /** The signing key first, then earlier keys still published for what they signed. */
+  assertionMethod: MultikeyDocument[];
 }
 
-export function verificationMethodId(issuerId: string): string {
-  return `${issuerId}#${ISSUER_KEY_FRAGMENT}`;
+/** An earlier signing key, public half only, still published under its fragment. */
+export interface PreviousKey {
+  fragment: string;
+  publicKeyMultibase: string;
+}
+
+export function verificationMethodId(issuerId: string, fragment = ISSUER_KEY_FRAGMENT): string {
+  if (!FRAGMENT.test(fragment)) throw new TypeError(`A key id must look like "key-2", got "${fragment}".`);
+  return `${issuerId}#${fragment}`;
 }
 
 function assertIssuerId(issuerId: string): void {
@@ -67,16 +79,16 @@ function assertIssuerId(issuerId: string): void {
   if (url.hash) throw new TypeError('The issuer id must not carry a fragment.');
 }
 
-async function fromSeed(issuerId: string, seed: Uint8Array): Promise<IssuerSigningKey> {
+async function fromSeed(issuerId: string, seed: Uint8Array, fragment: string): Promise<IssuerSigningKey> {
   assertIssuerId(issuerId);
-  const keyId = verificationMethodId(issuerId);
+  const keyId = verificationMethodId(issuerId, fragment);
   const keyPair = await Ed25519Multikey.generate({ id: keyId, controller: issuerId, seed });
   return { issuerId, keyId, publicKeyMultibase: keyPair.publicKeyMultibase, keyPair };
 }
 
 /** A fresh random key for `issuerId` (development, or the "generated once and stored" path). */
-export async function generateIssuerKey(issuerId: string): Promise<IssuerSigningKey> {
-  return fromSeed(issuerId, new Uint8Array(randomBytes(SEED_BYTES)));
+export async function generateIssuerKey(issuerId: string, fragment = ISSUER_KEY_FRAGMENT): Promise<IssuerSigningKey> {
+  return fromSeed(issuerId, new Uint8Array(randomBytes(SEED_BYTES)), fragment);
 }
 
 /** A fresh secret in BADGE_SIGNING_KEY format, for an operator or the first boot to store. */
@@ -85,9 +97,9 @@ export function generateSecretKeyMultibase(): string {
 }
 
 /** Rebuilds the signing key from a BADGE_SIGNING_KEY string (format above). Throws a TypeError on bad input. */
-export async function importIssuerKey(issuerId: string, secretKeyMultibase: string): Promise<IssuerSigningKey> {
+export async function importIssuerKey(issuerId: string, secretKeyMultibase: string, fragment = ISSUER_KEY_FRAGMENT): Promise<IssuerSigningKey> {
   const seed = decodeSecret(secretKeyMultibase);
-  const key = await fromSeed(issuerId, seed.seed);
+  const key = await fromSeed(issuerId, seed.seed, fragment);
   if (seed.publicKey && !bytesEqual(seed.publicKey, key.keyPair.publicKey)) {
     throw new TypeError('The signing key is inconsistent: its public half does not match its seed.');
   }
@@ -110,13 +122,58 @@ export function publicMultikey(key: IssuerSigningKey): MultikeyDocument {
   };
 }
 
-/** The controller document for `/ob/v3/issuer`; it contains the public key only. */
-export function buildControllerDocument(key: IssuerSigningKey): ControllerDocument {
+/**
+ * The controller document for `/ob/v3/issuer`: the signing key's public half, then the earlier keys'
+ * (each under its own fragment, none the signing key's). Public keys only.
+ */
+export function buildControllerDocument(key: IssuerSigningKey, previous: readonly PreviousKey[] = []): ControllerDocument {
+  const fragments = new Set([previousKeyEntry(key).split('=')[0]]);
+  const earlier = previous.map(({ fragment, publicKeyMultibase }): MultikeyDocument => {
+    const id = verificationMethodId(key.issuerId, fragment);
+    if (fragments.has(fragment)) throw new TypeError(`The key id "${fragment}" is published twice (is the signing key's id new?).`);
+    fragments.add(fragment);
+    assertPublicKey(publicKeyMultibase);
+    return { id, type: 'Multikey', controller: key.issuerId, publicKeyMultibase };
+  });
   return {
     '@context': [DID_V1_CONTEXT_URL, MULTIKEY_V1_CONTEXT_URL],
     id: key.issuerId,
-    assertionMethod: [publicMultikey(key)],
+    assertionMethod: [publicMultikey(key), ...earlier],
   };
+}
+
+/** A key's BADGE_PREVIOUS_KEYS entry, `key-1=z6Mk…`: what to publish once it stops signing. */
+export function previousKeyEntry(key: IssuerSigningKey): string {
+  return `${key.keyId.slice(key.issuerId.length + 1)}=${key.publicKeyMultibase}`;
+}
+
+/**
+ * BADGE_PREVIOUS_KEYS: `key-1=z6Mk…,key-2=z6Mk…` (the `badge-key current` line of each earlier key), in
+ * any order; blank means none. Throws a TypeError naming the entry that is wrong.
+ */
+export function parsePreviousKeys(text: string | undefined): PreviousKey[] {
+  return (text ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [fragment, publicKeyMultibase, ...rest] = entry.split('=').map((part) => part.trim());
+      if (!publicKeyMultibase || rest.length || !FRAGMENT.test(fragment)) throw new TypeError(`A previous key must look like "key-1=z6Mk…", got "${entry}".`);
+      assertPublicKey(publicKeyMultibase);
+      return { fragment, publicKeyMultibase };
+    });
+}
+
+function assertPublicKey(publicKeyMultibase: string): void {
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = publicKeyMultibase.startsWith('z') ? base58btcDecode(publicKeyMultibase.slice(1)) : undefined;
+  } catch {
+    bytes = undefined;
+  }
+  if (!bytes || bytes.length !== ED25519_PUB_MULTICODEC.length + SEED_BYTES || bytes[0] !== ED25519_PUB_MULTICODEC[0] || bytes[1] !== ED25519_PUB_MULTICODEC[1]) {
+    throw new TypeError(`"${publicKeyMultibase}" is not an Ed25519 public key in multibase (z6Mk…).`);
+  }
 }
 
 /**

@@ -37,6 +37,8 @@ class Env {
   @IsOptional() @IsString() ISSUER_EMAIL?: string;
   @IsOptional() @Matches(/^z[1-9A-HJ-NP-Za-km-z]+$/, { message: 'BADGE_SIGNING_KEY must be a base58btc multibase Ed25519 secret key' })
   BADGE_SIGNING_KEY?: string;
+  @IsOptional() @Matches(/^key-[1-9][0-9]*$/, { message: 'BADGE_SIGNING_KEY_ID must look like key-2' }) BADGE_SIGNING_KEY_ID?: string;
+  @IsOptional() @IsString() BADGE_PREVIOUS_KEYS?: string;
   @IsOptional() @Matches(/^\d+,\d+,\d+$/, { message: 'LEVEL_THRESHOLDS must be three integers, e.g. 250,500,1000' })
   LEVEL_THRESHOLDS?: string;
   @IsOptional() @IsString() G360_PREFIX?: string;
@@ -77,6 +79,10 @@ export class AppConfig {
   readonly auth!: { jwtSecret?: string; argon2MemoryKib: number };
   readonly badges!: {
     signingKey?: string;
+    /** The fragment the signing key is published under (`key-1`, `key-2` after a rotation, …). */
+    signingKeyId: string;
+    /** Earlier keys' public halves, still published: `key-1=z6Mk…,…` (parsed by the badges area). */
+    previousKeys?: string;
     issuerName: string;
     issuerUrl: string;
     issuerEmail: string;
@@ -118,6 +124,8 @@ export class AppConfig {
       auth: { jwtSecret: env.JWT_SECRET, argon2MemoryKib: env.ARGON2_MEMORY_KIB ?? 19456 },
       badges: {
         signingKey: env.BADGE_SIGNING_KEY,
+        signingKeyId: env.BADGE_SIGNING_KEY_ID ?? 'key-1',
+        previousKeys: env.BADGE_PREVIOUS_KEYS,
         issuerName: env.ISSUER_NAME ?? 'Young Ideas',
         issuerUrl: env.ISSUER_URL ?? publicBaseUrl,
         issuerEmail: env.ISSUER_EMAIL ?? 'badges@young-ideas.local',
