@@ -243,6 +243,26 @@ describe('screening round', () => {
     expect(total).toBe(27);
   });
 
+  it('pages through a judge’s queue: small pages give every assignment once, in the order of one big page', async () => {
+    for (const judge of judges) {
+      const all = (await t.http().get('/api/v1/judge/assignments').query({ roundId: screeningId, limit: 100 }).set(judge.auth).expect(200)).body.items;
+      expect(all.length).toBeGreaterThan(2);
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http()
+          .get('/api/v1/judge/assignments')
+          .query({ roundId: screeningId, limit: 2, ...(cursor ? { cursor } : {}) })
+          .set(judge.auth)
+          .expect(200);
+        paged.push(...page.body.items.map((a) => a.id));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(paged).toEqual(all.map((a: { id: string }) => a.id));
+    }
+    await t.http().get('/api/v1/judge/assignments').query({ cursor: 'not-a-cursor' }).set(judges[0].auth).expect(400);
+  });
+
   it('is blind: queue and assignment payloads hold none of the deny-listed keys, and no entrant’s name', async () => {
     for (const judge of judges) {
       const res = await t.http().get('/api/v1/judge/assignments').query({ roundId: screeningId }).set(judge.auth).expect(200);
@@ -453,6 +473,18 @@ describe('final round', () => {
   it('an organiser may withhold a piece of feedback before release', async () => {
     const review = await t.http().get(`/api/v1/rounds/${finalId}/feedback`).query({ limit: 100 }).set(org.auth).expect(200);
     expect(review.body.items).toHaveLength(24);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { assignmentId: string }[]; nextCursor: string | null } } = await t.http()
+        .get(`/api/v1/rounds/${finalId}/feedback`)
+        .query({ limit: 5, ...(cursor ? { cursor } : {}) })
+        .set(org.auth)
+        .expect(200);
+      paged.push(...page.body.items.map((f) => f.assignmentId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(review.body.items.map((f: { assignmentId: string }) => f.assignmentId));
     const piece = review.body.items.find((f: { ideaId: string }) => f.ideaId === entries[1].ideaId);
     await t.http().post(`/api/v1/assignments/${piece.assignmentId}/feedback/withhold`).set(org.auth).send({ reason: 'Too harsh for a 16-year-old' }).expect(204);
     await t.http().post(`/api/v1/assignments/${piece.assignmentId}/feedback/withhold`).set(judges[0].auth).send({ reason: 'nope' }).expect(403);

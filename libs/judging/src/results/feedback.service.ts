@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditService, Clock, decodeCursor, encodeCursor, type Page } from '@app/platform';
+import { AuditService, Clock, afterCursorSql, decodeCursor, encodeCursor, type Page } from '@app/platform';
 import { IdeasService, type Actor } from '@app/competitions';
 import { JudgingError, assignmentNotFound } from '../judging.errors.js';
 import type { RubricCriterion } from '../tally/rubric.js';
@@ -75,7 +75,7 @@ export class FeedbackService {
          JOIN judging_round r ON r.id = a.round_id
          JOIN round_entry e ON e.round_id = a.round_id AND e.idx = a.entry_idx
         WHERE a.round_id = $1 AND a.status = 'scored'
-          AND ($2::timestamptz IS NULL OR (a.scored_at, a.id) < ($2::timestamptz, $3::uuid))
+          AND ${afterCursorSql('judge_assignment', 'a', 'scored_at', '$2', '$3')}
         ORDER BY a.scored_at DESC, a.id DESC LIMIT $4`,
       [roundId, after?.at ?? null, after?.id ?? null, limit + 1],
     );

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, Clock, decodeCursor, encodeCursor, type Page } from '@app/platform';
+import { AuditService, Clock, afterCursorSql, decodeCursor, encodeCursor, type Page } from '@app/platform';
 import { EntriesService } from '@app/competitions';
 import { NotificationsService } from '@app/notifications';
 import { PeopleDirectory } from '@app/identity';
@@ -82,7 +82,7 @@ export class ScoringService {
     const rows: AssignmentRow[] = await this.dataSource.query(
       `${SELECT_ASSIGNMENT}
         WHERE a.judge_id = $1 AND ($2::uuid IS NULL OR a.round_id = $2) AND ($3::text IS NULL OR a.status = $3)
-          AND ($4::timestamptz IS NULL OR (a.created_at, a.id) < ($4::timestamptz, $5::uuid))
+          AND ${afterCursorSql('judge_assignment', 'a', 'created_at', '$4', '$5')}
           AND NOT (e.idea_id = ANY($7::uuid[]))
         ORDER BY a.created_at DESC, a.id DESC
         LIMIT $6`,

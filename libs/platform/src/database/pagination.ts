@@ -66,3 +66,13 @@ export function afterCursor<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, 
     { cursorId: after.id, cursorAt: after.at },
   );
 }
+
+/**
+ * `afterCursor` for hand-written SQL: the condition keeping the rows after the cursor in a newest-first
+ * order by (alias.column DESC, alias.id DESC), the boundary row's own timestamp read back by its id.
+ * `at` and `id` name the SQL parameters carrying the cursor's time and id (e.g. '$4', '$5'); both are
+ * null when there is no cursor, and the condition then holds for every row.
+ */
+export function afterCursorSql(table: string, alias: string, column: string, at: string, id: string): string {
+  return `(${id}::uuid IS NULL OR (${alias}.${column}, ${alias}.id) < (coalesce((SELECT b.${column} FROM ${table} b WHERE b.id = ${id}::uuid), ${at}::timestamptz), ${id}::uuid))`;
+}
