@@ -6,20 +6,22 @@
  * may still withhold any piece of feedback before it is released.
  *
  * Tuned against false positives that feedback on digital ideas invites: "Node.js", "ASP.NET", "e.g.",
- * "£15,000", "scored 7/10", "in 2019–2021" pass; "example.com", "www.site", "https://…",
+ * "£15,000", "scored 7/10", "in 2019–2021" pass; "example.com", "MySite.COM", "www.site", "https://…",
  * "ana@example.org", "ana [at] example [dot] com", "07700 900123", "+44 20 7946 0958" do not.
  */
 
 export type ContactKind = 'url' | 'email' | 'phone';
 
-// Top-level domains a bare web address is recognised by (lower case only, so "ASP.NET" is a word).
+// Top-level domains a bare web address is recognised by, in any case ("MySite.COM" is an address too).
 const TLD = '(?:com|org|net|uk|io|co|app|dev|ly|me|info|biz|gov|edu|xyz|site|online|tech|ai|gg|tv|link|page|store|shop|blog|website|eu|us|ie|de|fr|es|it|nl|ca|au|in|to|sh|so|fm|be|ch)';
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+// Technologies whose names look like addresses, taken out before looking for one.
+const TECHNOLOGY_NAMES = /(?<![\w.])(?:asp|vb|ado|entity)\.net(?![\w.])|(?<![\w.])socket\.io(?![\w.])/gi;
 
 const URL_PATTERNS = [
   /\b(?:https?|ftp):\/\/\S+/i,
   /\bwww\s*\.\s*[a-z0-9-]+/i,
-  new RegExp(`(?<![\\w@.])${LABEL}(?:\\.${LABEL})*\\.${TLD}(?![\\w-])(?:/\\S*)?`),
+  new RegExp(`(?<![\\w@.])${LABEL}(?:\\.${LABEL})*\\.${TLD}(?![\\w-])(?:/\\S*)?`, 'i'),
 ];
 
 const BRACKET_AT = '[\\[({]\\s*at\\s*[\\])}]';
@@ -55,7 +57,7 @@ export function contactDetails(text: string): ContactKind[] {
   const hasEmail = EMAIL_PATTERNS.some((p) => p.test(text));
   // An email address contains a domain: report it as an email, not also as a web address.
   const withoutEmails = hasEmail ? text.replace(new RegExp(EMAIL_PATTERNS[0].source, 'gi'), ' ') : text;
-  if (URL_PATTERNS.some((p) => p.test(withoutEmails))) found.push('url');
+  if (URL_PATTERNS.some((p) => p.test(withoutEmails.replace(TECHNOLOGY_NAMES, ' ')))) found.push('url');
   if (hasEmail) found.push('email');
   if (hasPhoneNumber(text)) found.push('phone');
   return found;

@@ -8,6 +8,10 @@ describe('contactDetails', () => {
     ['See https://example.org/app for ideas', ['url']],
     ['try www.example.co.uk', ['url']],
     ['look at coolstartup.io or bit.ly/abc', ['url']],
+    ['Visit MyMentorSite.com to chat with me', ['url']],
+    ['Look at Coolstartup.io', ['url']],
+    ['Check EXAMPLE.COM', ['url']],
+    ['asp.net.example.COM/chat is mine', ['url']],
     ['write to ana.k@example.org', ['email']],
     ['ana [at] example [dot] com', ['email']],
     ['ana at example dot com', ['email']],
@@ -21,6 +25,7 @@ describe('contactDetails', () => {
 
   it.each([
     'Built with Node.js and ASP.NET, e.g. a web app; i.e. it works.',
+    'Real-time chat with Socket.IO and an Entity.NET back end, or asp.net core.',
     'It could win £15,000 and reach 1,000,000 users by 2027.',
     'I scored it 7/10 for impact and 8 out of 10 overall.',
     'Between 2019-2021 the market grew by 12.5 percent.',
