@@ -1,6 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { aClass, aCompetition, aRosterStudent, aSignedInEntrant, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, postRoster, register, rosterCsv, withOwnPassword } from './support/builders.js';
+import {
+  aClass,
+  aCompetition,
+  aPendingTeacher,
+  aRosterStudent,
+  aSignedInEntrant,
+  aVerifiedTeacher,
+  anIdea,
+  anOrganiser,
+  bornYearsAgo,
+  postRoster,
+  register,
+  rosterCsv,
+  withOwnPassword,
+  type VerifiedTeacher,
+} from './support/builders.js';
 import { aJudge, waitForJob } from './support/judging.js';
 
 // With a pool of 2 connections, any transaction that asks the pool for a second connection while
@@ -40,6 +55,26 @@ describe('a tiny connection pool', () => {
     const joins = await Promise.all(pupils.map((p) => t.http().post('/api/v1/classes/join').set(p.auth).send({ code: classes[0].joinCode })));
     expect(joins.map((r) => r.status)).toEqual([200, 200, 200, 200]);
   });
+
+  // Verifying a school (or approving a teacher) reads the teachers' accounts to email them inside its transaction.
+  it('verifies schools side by side', async () => {
+    const org = await anOrganiser(t);
+    const teachers = await Promise.all(Array.from({ length: 6 }, () => aPendingTeacher(t)));
+    const verified = await Promise.all(teachers.map((p) => t.http().post(`/api/v1/schools/${p.schoolId}/verify`).set(org.auth).send({ teacherIds: [p.id] })));
+    expect(verified.map((r) => r.status)).toEqual(Array(6).fill(200));
+    expect(verified.map((r) => r.body.teachers[0].status)).toEqual(Array(6).fill('verified'));
+  }, 60_000);
+
+  it('approves teachers at several schools side by side', async () => {
+    const org = await anOrganiser(t);
+    const leads: VerifiedTeacher[] = [];
+    for (let i = 0; i < 6; i++) leads.push(await aVerifiedTeacher(t, { organiser: org }));
+    const colleagues = await Promise.all(leads.map((lead) => aPendingTeacher(t, { urn: lead.urn })));
+    const approvals = await Promise.all(
+      leads.map((lead, i) => t.http().post(`/api/v1/schools/${lead.schoolId}/teachers/${colleagues[i].id}/approve`).set(lead.auth)),
+    );
+    expect(approvals.map((r) => r.status)).toEqual(Array(6).fill(204));
+  }, 60_000);
 
   it('assigns a round, takes simultaneous scores and conflict declarations (with reassignment), and tallies it', async () => {
     const org = await anOrganiser(t);

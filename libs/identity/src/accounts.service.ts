@@ -322,9 +322,9 @@ export class AccountsService {
   }
 
   /** The views of the active accounts among `ids` (erased ones are left out), in no particular order. */
-  async views(ids: string[]): Promise<AccountView[]> {
+  async views(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<AccountView[]> {
     if (!ids.length) return [];
-    const users = await this.dataSource
+    const users = await manager
       .getRepository(User)
       .createQueryBuilder('u')
       .where('u.id = ANY(:ids) AND u.erasedAt IS NULL', { ids })

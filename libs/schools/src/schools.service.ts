@@ -191,7 +191,7 @@ export class SchoolsService {
     await manager
       .getRepository(SchoolMembership)
       .update({ schoolId: school.id, userId: In(userIds) }, { status: 'verified', verifiedAt: this.clock.now(), verifiedById: actorId });
-    for (const teacher of await this.accounts.views(userIds)) {
+    for (const teacher of await this.accounts.views(userIds, manager)) {
       await this.audit.record(
         { action: 'school.teacher_verified', actorId, subjectType: 'user', subjectId: teacher.id, data: { schoolId: school.id } },
         manager,
