@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { AuthService } from '@app/identity';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { PASSWORD, bornYearsAgo, register, signIn } from './support/builders.js';
+import { PASSWORD, aSignedInEntrant, bornYearsAgo, register, signIn } from './support/builders.js';
 import { tokenFrom } from './support/mail-capture.js';
 
 let t: TestApp;
@@ -225,3 +226,19 @@ function baseBody() {
     region: 'london',
   };
 }
+
+describe('a session check that cannot reach the database', () => {
+  it('answers 503 with Retry-After, not 401: nobody is signed out by an outage', async () => {
+    const user = await aSignedInEntrant(t);
+    const check = jest.spyOn(t.app.get(AuthService), 'authenticate').mockRejectedValueOnce(new Error('timeout exceeded when trying to connect'));
+    try {
+      const res = await t.http().get('/api/v1/me').set(user.auth);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body.code).toBe('TEMPORARILY_UNAVAILABLE');
+    } finally {
+      check.mockRestore();
+    }
+    await t.http().get('/api/v1/me').set(user.auth).expect(200);
+  });
+});

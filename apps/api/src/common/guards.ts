@@ -31,8 +31,10 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T = Principal>(err: unknown, user: T | false, _info: unknown, ctx: ExecutionContext): T {
-    if (err instanceof DomainError) throw err;
-    if (err || !user) throw new DomainError('unauthenticated', 'UNAUTHENTICATED', 'Sign in to continue.');
+    // A bad or expired token is no user (passport's `info`); an error is the session check failing
+    // (the database unreachable, say): that is ours to answer (503/500), not a reason to sign anyone out.
+    if (err) throw err;
+    if (!user) throw new DomainError('unauthenticated', 'UNAUTHENTICATED', 'Sign in to continue.');
     const principal = user as unknown as Principal;
     if (principal.mustChangePassword && !flag(this.reflector, ALLOWED_DURING_PASSWORD_CHANGE, ctx))
       throw new DomainError('forbidden', 'PASSWORD_CHANGE_REQUIRED', 'Choose a new password before continuing.');

@@ -21,6 +21,21 @@ describe('problem details mapping', () => {
     expect(toProblem(Object.assign(new Error('x'), { type: 'entity.parse.failed', status: 400 })).problem.code).toBe('MALFORMED_JSON');
   });
 
+  it('answers an unreachable database with 503 and Retry-After, still logged', () => {
+    for (const error of [
+      new Error('timeout exceeded when trying to connect'),
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      Object.assign(new Error('sorry, too many clients already'), { code: '53300' }),
+    ]) {
+      const m = toProblem(error);
+      expect(m.problem).toMatchObject({ status: 503, code: 'TEMPORARILY_UNAVAILABLE' });
+      expect(m.retryAfterSeconds).toBe(5);
+      expect(m.unexpected).toBe(error);
+    }
+    expect(toProblem(Object.assign(new Error('duplicate key'), { code: '23505' })).problem.status).toBe(500);
+  });
+
   it('answers anything else with a 500 carrying an error id and no internals', () => {
     const m = toProblem(new Error('password=hunter2 at db.query'));
     expect(m.problem.status).toBe(500);

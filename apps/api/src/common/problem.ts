@@ -73,6 +73,17 @@ export interface MappedProblem {
   unexpected?: unknown;
 }
 
+/**
+ * The database cannot be reached right now (no free pooled connection in time, refused, shutting down,
+ * too many clients): a 503 to try again shortly, not a 500 — and never a 401 (see JwtAuthGuard).
+ */
+function databaseUnavailable(error: unknown): boolean {
+  const e = error as { message?: unknown; code?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.message === 'string' && /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/.test(e.message)) return true;
+  return typeof e.code === 'string' && ['ECONNREFUSED', '57P01', '57P03', '53300'].includes(e.code);
+}
+
 /** Maps any thrown value to problem details; unknown errors become a 500 with an error id and no internals. */
 export function toProblem(error: unknown): MappedProblem {
   if (error instanceof DomainError) {
@@ -105,6 +116,13 @@ export function toProblem(error: unknown): MappedProblem {
       default:
         return { problem: problem(parser.status, CODE_OF_STATUS[parser.status] ?? 'BAD_REQUEST', 'The request could not be read.') };
     }
+  }
+  if (databaseUnavailable(error)) {
+    return {
+      problem: problem(503, 'TEMPORARILY_UNAVAILABLE', 'This is unavailable for a moment. Please try again shortly.'),
+      retryAfterSeconds: 5,
+      unexpected: error,
+    };
   }
   const errorId = randomUUID();
   return {
