@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Job, type Queue } from 'bullmq';
+import { QUEUES } from '@app/platform';
 import { RetentionService } from '@app/privacy';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { aJudge } from './support/judging.js';
+import { waitFor } from './support/mail-capture.js';
 import { PASSWORD, aClass, aCompetition, aSignedInEntrant, aVerifiedTeacher, anIdea, anOrganiser, register, session, signIn } from './support/builders.js';
 
 let t: TestApp;
@@ -74,6 +79,50 @@ describe('DELETE /me', () => {
     expect(audit.body.items).toHaveLength(1);
     // the address is free again
     await register(t, { email: me.email });
+  });
+});
+
+describe('data kept outside the account row', () => {
+  it('replayable answers (Idempotency-Key) are exported by key, erased with the account, and pruned after 24 h', async () => {
+    const me = await aSignedInEntrant(t);
+    const idea = await anIdea(t, me, comp.id);
+    await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(me.auth).set('Idempotency-Key', 'submit-privacy-1').expect(200);
+    const exported = await t.http().get('/api/v1/me/export').set(me.auth).expect(200);
+    expect(exported.body.repeatableRequests).toEqual([expect.objectContaining({ key: 'submit-privacy-1', responseStatus: 200 })]);
+    await t.http().delete('/api/v1/me').set(me.auth).send({ password: PASSWORD }).expect(204);
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM idempotency_record WHERE user_id = $1`, [me.id]))[0].n).toBe(0);
+
+    const other = await aSignedInEntrant(t);
+    const otherIdea = await anIdea(t, other, comp.id);
+    await t.http().post(`/api/v1/ideas/${otherIdea.id}/submit`).set(other.auth).set('Idempotency-Key', 'submit-privacy-2').expect(200);
+    const queue = t.worker!.get<Queue>(getQueueToken(QUEUES.maintenance));
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toContain('prune-idempotency');
+    const runPrune = async () => {
+      const { id } = await queue.add('prune-idempotency', {});
+      return waitFor(async () => {
+        const job = await Job.fromId(queue, id!);
+        return (await job?.getState()) === 'completed' ? job : undefined;
+      }, 10_000, 'the prune job');
+    };
+    await runPrune();
+    const kept = async () => (await t.db.query(`SELECT count(*)::int AS n FROM idempotency_record WHERE user_id = $1`, [other.id]))[0].n;
+    expect(await kept()).toBe(1); // still within its 24 h
+    t.clock.advance(25 * 3600_000);
+    try {
+      await runPrune();
+      expect(await kept()).toBe(0);
+    } finally {
+      t.clock.advance(-25 * 3600_000);
+    }
+  });
+
+  it('a judge’s invitation email becomes theirs on acceptance: exported, and wiped when they erase their account', async () => {
+    const judge = await aJudge(t, org, { firstName: 'Erin' });
+    const exported = await t.http().get('/api/v1/me/export').set(judge.auth).expect(200);
+    expect(exported.body.notifications.map((n: { template: string }) => n.template)).toContain('judge-invitation');
+    await t.http().delete('/api/v1/me').set(judge.auth).send({ password: PASSWORD }).expect(204);
+    const left = await t.db.query(`SELECT count(*)::int AS n FROM notification WHERE email = $1 OR data->>'firstName' = 'Erin'`, [judge.email]);
+    expect(left[0].n).toBe(0);
   });
 });
 

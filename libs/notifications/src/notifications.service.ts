@@ -128,6 +128,14 @@ export class NotificationsService {
     return 'sent';
   }
 
+  /**
+   * Messages of `template` sent to `email` before it had an account (an invitation) become that
+   * account's once the address is proven theirs, so its export and erasure cover them.
+   */
+  async claim(manager: EntityManager, template: NotifyInput['template'], email: string, userId: string): Promise<void> {
+    await manager.query(`UPDATE notification SET user_id = $3 WHERE user_id IS NULL AND template = $1 AND email = $2`, [template, email, userId]);
+  }
+
   async inbox(userId: string, limit: number, cursor?: string): Promise<Page<InboxItem>> {
     const qb = this.dataSource
       .getRepository(Notification)

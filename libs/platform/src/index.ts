@@ -24,5 +24,6 @@ export * from './tokens/single-use-token.entity.js';
 export * from './tokens/single-use-tokens.service.js';
 export * from './logging/logging.js';
 export * from './idempotency/idempotency.service.js';
+export * from './idempotency/idempotency-personal-data.js';
 export * from './privacy/personal-data.js';
 export * from './platform.module.js';

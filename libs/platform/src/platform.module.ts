@@ -8,6 +8,7 @@ import { dataSourceOptions, ensureDatabase } from './database/database.js';
 import { AuditEntry } from './audit/audit-entry.entity.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuditPersonalData } from './audit/audit-personal-data.js';
+import { IdempotencyPersonalData } from './idempotency/idempotency-personal-data.js';
 import { OutboxMessage } from './outbox/outbox-message.entity.js';
 import { OutboxService } from './outbox/outbox.service.js';
 import { AppLogger, createRootLogger } from './logging/logging.js';
@@ -25,7 +26,7 @@ import { SingleUseTokens } from './tokens/single-use-tokens.service.js';
 
 export const platformEntities = [OutboxMessage, AuditEntry, PlatformSecret, SingleUseToken, IdempotencyRecord];
 
-const services = [Clock, RedisClient, AttemptCounter, JobQueue, JobStatusService, OutboxService, AuditService, SecretsService, SingleUseTokens, IdempotencyService, AuditPersonalData];
+const services = [Clock, RedisClient, AttemptCounter, JobQueue, JobStatusService, OutboxService, AuditService, SecretsService, SingleUseTokens, IdempotencyService, AuditPersonalData, IdempotencyPersonalData];
 
 /** Cross-cutting infrastructure shared by the API, the worker and the CLI. */
 @Global()

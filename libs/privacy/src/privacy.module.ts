@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditPersonalData, PERSONAL_DATA_HOLDERS } from '@app/platform';
+import { AuditPersonalData, IdempotencyPersonalData, PERSONAL_DATA_HOLDERS } from '@app/platform';
 import { IdentityModule, IdentityPersonalData } from '@app/identity';
 import { NotificationsModule, NotificationsPersonalData } from '@app/notifications';
 import { SchoolsModule, SchoolsPersonalData } from '@app/schools';
@@ -14,7 +14,7 @@ import { RetentionService } from './retention.service.js';
  * account last): badges first, as its lock holds back awards being made meanwhile, whose notifications
  * the notifications holder must then see.
  */
-const HOLDERS = [BadgesPersonalData, IdentityPersonalData, NotificationsPersonalData, SchoolsPersonalData, CompetitionsPersonalData, JudgingPersonalData, AuditPersonalData];
+const HOLDERS = [BadgesPersonalData, IdentityPersonalData, NotificationsPersonalData, SchoolsPersonalData, CompetitionsPersonalData, JudgingPersonalData, IdempotencyPersonalData, AuditPersonalData];
 
 @Module({
   imports: [IdentityModule, NotificationsModule, SchoolsModule, CompetitionsModule, BadgesModule, JudgingModule],

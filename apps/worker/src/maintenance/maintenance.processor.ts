@@ -1,7 +1,7 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
-import { OutboxService, ProcessorHost, QUEUES } from '@app/platform';
+import { IdempotencyService, OutboxService, ProcessorHost, QUEUES } from '@app/platform';
 import { RetentionService } from '@app/privacy';
 
 /** Periodic housekeeping, scheduled once per deployment with a BullMQ job scheduler. */
@@ -9,6 +9,7 @@ import { RetentionService } from '@app/privacy';
 export class MaintenanceProcessor extends ProcessorHost implements OnApplicationBootstrap {
   constructor(
     private readonly outbox: OutboxService,
+    private readonly idempotency: IdempotencyService,
     private readonly retention: RetentionService,
     @InjectQueue(QUEUES.maintenance) private readonly queue: Queue,
   ) {
@@ -17,6 +18,8 @@ export class MaintenanceProcessor extends ProcessorHost implements OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.upsertJobScheduler('prune-outbox', { every: 3600_000 }, { name: 'prune-outbox' });
+    // Replayable answers are kept 24 h (SPEC §2.3), then removed.
+    await this.queue.upsertJobScheduler('prune-idempotency', { every: 3600_000 }, { name: 'prune-idempotency' });
     // Daily at 03:15 London time: inactivity warnings and anonymisation (SPEC §2.1).
     await this.queue.upsertJobScheduler('retention-sweep', { pattern: '15 3 * * *', tz: 'Europe/London' }, { name: 'retention-sweep' });
   }
@@ -25,6 +28,8 @@ export class MaintenanceProcessor extends ProcessorHost implements OnApplication
     switch (job.name) {
       case 'prune-outbox':
         return { pruned: await this.outbox.prune(7) };
+      case 'prune-idempotency':
+        return { pruned: await this.idempotency.prune() };
       case 'retention-sweep':
         return this.retention.sweep();
       default:

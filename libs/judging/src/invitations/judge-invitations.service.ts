@@ -93,6 +93,7 @@ export class JudgeInvitationsService {
         password,
       });
       await m.getRepository(JudgeInvitation).update({ id: invitation.id }, { acceptedAt: this.clock.now(), userId: result.userId });
+      await this.notifications.claim(m, 'judge-invitation', invitation.email, result.userId);
       await this.audit.record(
         { action: 'judge.invitation_accepted', actorId: result.userId, subjectType: 'judge_invitation', subjectId: invitation.id, data: { newAccount: result.created } },
         m,
