@@ -423,6 +423,13 @@ describe('final round', () => {
       .expect(201);
     finalId = created.body.id;
     expect(created.body.previousRoundId).toBe(screeningId);
+    // The competition's rounds, in order, a page at a time.
+    const first = await t.http().get(`/api/v1/competitions/${comp.id}/rounds`).query({ limit: 1 }).set(org.auth).expect(200);
+    expect(first.body.items.map((r: { id: string }) => r.id)).toEqual([screeningId]);
+    const second = await t.http().get(`/api/v1/competitions/${comp.id}/rounds`).query({ limit: 1, cursor: first.body.nextCursor }).set(org.auth).expect(200);
+    expect(second.body).toMatchObject({ items: [expect.objectContaining({ id: finalId })], nextCursor: null });
+    await t.http().get(`/api/v1/competitions/${comp.id}/rounds`).query({ cursor: 'nonsense' }).set(org.auth).expect(400);
+    await t.http().get(`/api/v1/competitions/${comp.id}/rounds`).query({ limit: 0 }).set(org.auth).expect(400);
     await waitForJob(t, org.auth, (await t.http().post(`/api/v1/rounds/${finalId}/assign`).set(org.auth).send({ seed: 'final-seed' }).expect(202)).body.jobId);
     const round = (await t.http().get(`/api/v1/rounds/${finalId}`).set(org.auth).expect(200)).body;
     expect(round).toMatchObject({ status: 'scoring', seed: 'final-seed' });

@@ -40,10 +40,11 @@ export class RoundsController {
   }
 
   @Get('competitions/:id/rounds')
-  @ApiOkResponse({ type: RoundListDto })
-  @ApiProblems(404)
-  async list(@Param() { id }: IdParam): Promise<RoundListDto> {
-    return { items: (await this.rounds.list(id)).map(RoundDto.from), nextCursor: null };
+  @ApiOkResponse({ type: RoundListDto, description: 'In round order (screening first)' })
+  @ApiProblems(400, 404)
+  async list(@Param() { id }: IdParam, @Query() page: PageQueryDto): Promise<RoundListDto> {
+    const rounds = await this.rounds.list(id, page.limit, page.cursor);
+    return { items: rounds.items.map(RoundDto.from), nextCursor: rounds.nextCursor };
   }
 
   @Get('rounds/:id')

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, Clock, type FieldError } from '@app/platform';
+import { DataSource, MoreThan, type EntityManager } from 'typeorm';
+import { AuditService, Clock, decodeCursor, toPage, type FieldError, type Page } from '@app/platform';
 import { PeopleDirectory } from '@app/identity';
 import { CompetitionsService, type CompetitionView } from '@app/competitions';
 import { JudgingError, roundNotFound, wrongRoundStatus } from '../judging.errors.js';
@@ -138,11 +138,14 @@ export class RoundsService {
     });
   }
 
-  async list(competitionId: string): Promise<RoundView[]> {
+  /** A competition's rounds in their order (the cursor names the last round of the previous page). */
+  async list(competitionId: string, limit: number, cursor?: string): Promise<Page<RoundView>> {
     await this.competitions.get(competitionId, ORGANISER);
-    const rounds = await this.dataSource.getRepository(Round).find({ where: { competitionId }, order: { number: 'ASC' } });
+    const after = decodeCursor(cursor);
+    const from = after ? ((await this.dataSource.getRepository(Round).findOneBy({ id: after.id, competitionId }))?.number ?? Infinity) : 0;
+    const rounds = await this.dataSource.getRepository(Round).find({ where: { competitionId, number: MoreThan(from) }, order: { number: 'ASC' }, take: limit + 1 });
     const counts = await this.judgeCounts(rounds.map((r) => r.id));
-    return rounds.map((r) => this.view(r, counts.get(r.id) ?? 0));
+    return toPage(rounds, limit, (r) => r.createdAt, (r) => this.view(r, counts.get(r.id) ?? 0));
   }
 
   async get(roundId: string): Promise<RoundView> {

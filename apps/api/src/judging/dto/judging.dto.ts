@@ -190,10 +190,7 @@ export class RoundDto {
   }
 }
 
-export class RoundListDto {
-  @ApiProperty({ type: [RoundDto], description: 'In round order' }) items: RoundDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'Always null: a competition has a handful of rounds' }) nextCursor: null;
-}
+export class RoundListDto extends PageOf(RoundDto) {}
 
 export class JobAcceptedDto {
   @ApiProperty({ description: 'Look it up with GET /api/v1/jobs/:id' }) jobId: string;
