@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig, AuditService, Clock } from '@app/platform';
-import { AccountsService, PeopleDirectory, type Role } from '@app/identity';
+import { AccountsService, PeopleDirectory, mayAppearInPublic, type Role } from '@app/identity';
 import { NotificationsService } from '@app/notifications';
 import { ClassRelations } from '@app/schools';
 import { BadgeAward, type AwardEvidence, type AwardMethod } from './badge-award.entity.js';
 import { BadgeCatalogue } from './badge-catalogue.service.js';
 import { BadgeIssuer } from './badge-issuer.service.js';
-import { BadgePublication, mayHavePublicCredentials } from './badge-publication.service.js';
+import { BadgePublication } from './badge-publication.service.js';
 import { BadgeClass, type BadgeCategory } from './badge.entity.js';
 import { BadgesError, awardNotFound, badgeNotFound, recipientNotFound } from './badges.errors.js';
 import { BUILT_IN_EVIDENCE, type BuiltInBadge } from './built-in-badges.js';
@@ -187,7 +187,7 @@ export class BadgeAwards {
     // Awards held back for consent are published as soon as they may be.
     const waiting = ids.filter((a) => !a.published_at && !a.revoked_at);
     const person = waiting.length ? await this.people.fact(userId) : undefined;
-    if (person && mayHavePublicCredentials(person)) for (const award of waiting) await this.publication.ensurePublished(award.id);
+    if (person && mayAppearInPublic(person)) for (const award of waiting) await this.publication.ensurePublished(award.id);
     const items = await this.views(ids.map((a) => a.id));
     const progress = (await this.progress([userId])).get(userId)!;
     return { items, points: progress.points, level: progress.level };

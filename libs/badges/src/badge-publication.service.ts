@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '@app/platform';
-import { PeopleDirectory, type PersonFacts } from '@app/identity';
+import { PeopleDirectory, mayAppearInPublic } from '@app/identity';
 import { BadgeAward } from './badge-award.entity.js';
 import { BadgeIssuer } from './badge-issuer.service.js';
 import { BadgeClass } from './badge.entity.js';
@@ -31,15 +31,6 @@ import { DocumentCache, type CachedDocument } from './document-cache.js';
 
 /** Public credentials kept in memory (≈ 2 KB each), for this long: the documents' own max-age is 60 s. */
 export const CREDENTIAL_CACHE = { maxEntries: 20_000, ttlMs: 30_000 } as const;
-
-/**
- * SPEC §2.1: until a parent's consent is granted, an under-13 is issued no public badge credential. Older
- * entrants and adults always may be. Checked whenever a public document is served, so a withdrawn consent
- * hides documents again.
- */
-export function mayHavePublicCredentials(person: Pick<PersonFacts, 'ageBand' | 'consentStatus'>): boolean {
-  return person.ageBand !== 'U13' || person.consentStatus === 'granted';
-}
 
 export type AssertionAnswer =
   | { state: 'live'; document: Ob2Assertion }
@@ -84,7 +75,7 @@ export class BadgePublication {
     if (award.publishedAt) return true;
     if (award.revokedAt) return false;
     const person = await this.people.fact(award.recipientId);
-    if (!person || person.erased || !mayHavePublicCredentials(person)) return false;
+    if (!person || person.erased || !mayAppearInPublic(person)) return false;
 
     const badge = await this.catalogue.get(award.badgeId);
     const recipient = hashRecipient(recipientIdentity({ userId: person.id, email: person.email }));
@@ -230,7 +221,7 @@ export class BadgePublication {
     let award = await this.load(awardId, options.credential ?? false);
     if (!award) return null;
     const person = await this.people.fact(award.recipientId);
-    if (!person || !mayHavePublicCredentials(person)) return null;
+    if (!person || !mayAppearInPublic(person)) return null;
     if (!award.publishedAt) {
       if (!(await this.ensurePublished(awardId))) return null;
       award = await this.load(awardId, options.credential ?? false);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { Clock, afterCursor, londonDate, toPage, type Page } from '@app/platform';
-import { ageBand, displayNames, effectiveConsent, type AgeBand, type ConsentStatus, type Region, type Role } from './people.js';
+import { ageBand, displayNames, effectiveConsent, mayAppearInPublic, type AgeBand, type ConsentStatus, type Region, type Role } from './people.js';
 import { User } from './user.entity.js';
 
 export const FORMER_ENTRANT = 'Former entrant';
@@ -77,6 +77,15 @@ export class PeopleDirectory {
   /** Display names for one list, disambiguated within it, in the order of `ids`. */
   async displayNames(ids: string[], manager?: EntityManager): Promise<string[]> {
     return namesOf(ids, await this.facts(ids, manager));
+  }
+
+  /**
+   * Display names for a public listing: people who may not appear in public (`mayAppearInPublic`) are left
+   * out, and the others disambiguated among themselves, so nothing in the list hints at who was left out.
+   */
+  async publicDisplayNames(ids: string[], manager?: EntityManager): Promise<string[]> {
+    const facts = await this.facts(ids, manager);
+    return namesOf(ids.filter((id) => !facts.has(id) || mayAppearInPublic(facts.get(id)!)), facts);
   }
 
   /**

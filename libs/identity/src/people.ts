@@ -93,6 +93,15 @@ export function effectiveConsent(status: ConsentStatus, dateOfBirth: string | nu
   return status;
 }
 
+/**
+ * SPEC §2.1: until a parent's consent is granted, an under-13 appears in no public listing and is issued
+ * no public badge credential. Older entrants and adults always may. Checked whenever public output is
+ * built, so consent refused or withdrawn, or a date of birth corrected to under 13, hides them again.
+ */
+export function mayAppearInPublic(person: { ageBand: AgeBand; consentStatus: ConsentStatus }): boolean {
+  return person.ageBand !== 'U13' || person.consentStatus === 'granted';
+}
+
 /** "Amira K." — first name and surname initial. */
 export function displayName(firstName: string, lastName: string, extraLetters = 0): string {
   const surname = [...lastName.trim()];

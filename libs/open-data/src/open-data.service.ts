@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig, Clock } from '@app/platform';
-import type { Region } from '@app/identity';
+import { PeopleDirectory, mayAppearInPublic, type Region } from '@app/identity';
 import { toCsv } from './csv.js';
 import { REGION_LOCATIONS } from './regions.js';
 
@@ -22,7 +22,7 @@ interface GrantRow {
   competition_title: string;
   competition_slug: string;
   reference: string;
-  regions: Region[] | null;
+  regions: Region[];
 }
 
 /** The 360Giving spreadsheet column titles of the fields published (from the schema's titles). */
@@ -57,6 +57,7 @@ export class OpenDataService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly people: PeopleDirectory,
   ) {}
 
   async grantsPackage(): Promise<Record<string, unknown>> {
@@ -77,7 +78,7 @@ export class OpenDataService {
         amountAwarded: r.amount_pence / 100,
         awardDate: r.awarded_at.toISOString().slice(0, 10),
         recipientIndividual: { id: r.reference, name: 'Individual Recipient' },
-        beneficiaryLocation: (r.regions ?? []).map((region) => location(region)),
+        beneficiaryLocation: r.regions.map((region) => location(region)),
         fundingOrganization: [{ id: funderId, name: funderName }],
         grantProgramme: [{ code: r.competition_slug, title: r.competition_title }],
         dateModified: r.updated_at.toISOString(),
@@ -147,7 +148,10 @@ export class OpenDataService {
     );
   }
 
-  /** Published awards with a stable random recipient reference (allocated on first publication). */
+  /**
+   * Published awards of visible ideas (a hidden idea leaves public lists, SPEC §2.3) with a stable random recipient
+   * reference (allocated on first publication), located by the regions of the members who may appear in public (SPEC §2.1).
+   */
   private async grantRows(): Promise<GrantRow[]> {
     const prefix = this.config.g360.prefix;
     const missing: { id: string }[] = await this.dataSource.query(
@@ -159,18 +163,23 @@ export class OpenDataService {
         [missing.map((m) => m.id), missing.map(() => `${prefix}-IND-${randomBytes(8).toString('hex')}`)],
       );
     }
-    return this.dataSource.query(
+    const rows: (Omit<GrantRow, 'regions'> & { member_ids: string[] })[] = await this.dataSource.query(
       `SELECT a.id, a.amount_pence, a.currency, a.awarded_at, a.updated_at, i.title AS idea_title, i.summary AS idea_summary,
               c.title AS competition_title, c.slug AS competition_slug, r.reference,
-              (SELECT array_agg(DISTINCT u.region ORDER BY u.region) FROM idea_member m JOIN users u ON u.id = m.user_id
-                WHERE m.idea_id = i.id AND m.accepted AND u.region IS NOT NULL) AS regions
+              ARRAY(SELECT m.user_id FROM idea_member m WHERE m.idea_id = i.id AND m.accepted) AS member_ids
          FROM funding_award a
          JOIN idea i ON i.id = a.idea_id
          JOIN competition c ON c.id = a.competition_id
          JOIN open_data_recipient r ON r.award_id = a.id
-        WHERE a.status <> 'withdrawn'
+        WHERE a.status <> 'withdrawn' AND NOT i.hidden
         ORDER BY a.awarded_at, a.id`,
     );
+    // Who may appear in public is decided in code (age as of today, consent): one look-up for every member.
+    const people = await this.people.facts(rows.flatMap((r) => r.member_ids));
+    return rows.map(({ member_ids, ...row }) => {
+      const regions = member_ids.map((id) => people.get(id)).flatMap((p) => (p?.region && mayAppearInPublic(p) ? [p.region] : []));
+      return { ...row, regions: [...new Set(regions)].sort() };
+    });
   }
 }
 

@@ -30,7 +30,10 @@ export class ResultsController {
 
   @Public()
   @Get('public/competitions/:id/results')
-  @ApiOkResponse({ type: PublicResultsDto, description: 'Winners and finalists: displayNames, title, summary and award only' })
+  @ApiOkResponse({
+    type: PublicResultsDto,
+    description: 'Winners and finalists: displayNames, title, summary and award only; hidden ideas and under-13s without parental consent are left out',
+  })
   @ApiProblems(404)
   async publicResults(@Param() { id }: IdParam): Promise<PublicResultsDto> {
     return PublicResultsDto.from(await this.publication.publicResults(id));

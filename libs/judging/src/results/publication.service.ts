@@ -14,7 +14,7 @@ export type PublicationOutcome = { skipped: string } | { winners: number; finali
 
 export interface PublicResults {
   competitionId: string;
-  winners: { ideaId: string; title: string; summary: string; displayNames: string[]; awardPence: number }[];
+  winners: { ideaId: string; title: string; summary: string; displayNames: string[]; awardPence: number | null }[];
   finalists: { ideaId: string; title: string; summary: string; displayNames: string[] }[];
 }
 
@@ -142,14 +142,19 @@ export class PublicationService {
     };
   }
 
-  /** GET /public/competitions/:id/results: winners and finalists, displayNames only (SPEC §2.1, §3). */
+  /**
+   * GET /public/competitions/:id/results: winners and finalists, displayNames only (SPEC §2.1, §3). Hidden ideas are
+   * left out (SPEC §2.3), and so are the names of members who may not appear in public (an under-13 without consent).
+   */
   async publicResults(competitionId: string): Promise<PublicResults> {
     const competition = await this.competitions.get(competitionId);
     const publication = await this.dataSource.getRepository(ResultsPublication).findOneBy({ competitionId });
     if (competition.status !== 'results' || !publication?.releasedAt) throw new JudgingError('not_found', 'RESULTS_NOT_PUBLISHED', 'The results are not published yet.');
     const placing = await this.placing(publication.finalRoundId);
-    const placed = [...placing.winners, ...placing.finalists];
-    const snapshots = await this.entries.snapshots(placed.map((p) => p.versionId));
+    const hidden = new Set(await this.entries.hidden([competitionId]));
+    const winners = placing.winners.filter((p) => !hidden.has(p.ideaId));
+    const finalists = placing.finalists.filter((p) => !hidden.has(p.ideaId));
+    const snapshots = await this.entries.snapshots([...winners, ...finalists].map((p) => p.versionId));
     const awards: { idea_id: string; amount_pence: number }[] = await this.dataSource.query(
       `SELECT idea_id, amount_pence FROM funding_award WHERE competition_id = $1 AND status <> 'withdrawn'`,
       [competitionId],
@@ -157,12 +162,14 @@ export class PublicationService {
     const amount = new Map(awards.map((a) => [a.idea_id, a.amount_pence]));
     const show = async (p: Placed) => {
       const s = snapshots.get(p.versionId)!;
-      return { ideaId: p.ideaId, title: s.title, summary: s.summary, displayNames: await this.people.displayNames(s.memberIds) };
+      return { ideaId: p.ideaId, title: s.title, summary: s.summary, displayNames: await this.people.publicDisplayNames(s.memberIds) };
     };
     return {
       competitionId,
-      winners: await Promise.all(placing.winners.map(async (p) => ({ ...(await show(p)), awardPence: amount.get(p.ideaId) ?? competition.prizeAmountPence }))),
-      finalists: await Promise.all(placing.finalists.map(show)),
+      // Publication gives every winner an award, so a winner without one had it withdrawn: the funding is gone but the
+      // judges' outcome (and its badges) stands, so the idea stays listed as a winner, with no amount.
+      winners: await Promise.all(winners.map(async (p) => ({ ...(await show(p)), awardPence: amount.get(p.ideaId) ?? null }))),
+      finalists: await Promise.all(finalists.map(show)),
     };
   }
 

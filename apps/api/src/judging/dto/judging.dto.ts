@@ -335,15 +335,17 @@ export class PublicWinnerDto {
   @ApiProperty({ format: 'uuid' }) ideaId: string;
   @ApiProperty() title: string;
   @ApiProperty() summary: string;
-  @ApiProperty({ type: [String], example: ['Amira K.', 'Ben O.'] }) displayNames: string[];
-  @ApiProperty({ example: 1500000 }) awardPence: number;
+  @ApiProperty({ type: [String], example: ['Amira K.', 'Ben O.'], description: 'Members who may appear in public: an under-13 without parental consent is left out' })
+  displayNames: string[];
+  @ApiProperty({ type: 'integer', nullable: true, example: 1500000, description: 'The funding award in pence; null once the award is withdrawn (the idea stays a winner)' })
+  awardPence: number | null;
 }
 
 export class PublicFinalistDto {
   @ApiProperty({ format: 'uuid' }) ideaId: string;
   @ApiProperty() title: string;
   @ApiProperty() summary: string;
-  @ApiProperty({ type: [String] }) displayNames: string[];
+  @ApiProperty({ type: [String], description: 'Members who may appear in public: an under-13 without parental consent is left out' }) displayNames: string[];
 }
 
 export class PublicResultsDto {
