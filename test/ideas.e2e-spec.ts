@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { tokenFrom } from './support/mail-capture.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { COMPLETE_IDEA, aClass, aCompetition, aSignedInEntrant, aTeacher, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, register, session } from './support/builders.js';
 
@@ -227,6 +228,42 @@ describe('teams', () => {
     await t.http().post(`/api/v1/ideas/${idea.id}/members/decline`).set(friend.auth).expect(204);
     await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(friend.auth).expect(404);
     expect((await t.http().get(`/api/v1/ideas/${idea.id}`).set(owner.auth)).body.members).toHaveLength(1);
+  });
+
+  it('an under-13 without consent cannot form a team: their invitation → 403 CONSENT_REQUIRED, nothing stored; granted consent lifts it', async () => {
+    const parentEmail = 'parent-of-team-owner@example.com';
+    const child = await register(t, { email: undefined, dateOfBirth: bornYearsAgo(12), parentEmail });
+    const auth = (await session(t, child)).auth;
+    const idea = await anIdea(t, { auth }, comp.id);
+    const teen = await aSignedInEntrant(t, { dateOfBirth: bornYearsAgo(14) });
+    const res = await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(auth).send({ username: teen.username }).expect(403);
+    expect(res.body.code).toBe('CONSENT_REQUIRED');
+    expect((await t.http().get('/api/v1/me/invitations').set(teen.auth).expect(200)).body.items).toEqual([]);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(teen.auth).expect(404);
+    expect((await t.http().get(`/api/v1/ideas/${idea.id}`).set(auth).expect(200)).body.members).toHaveLength(1);
+
+    const token = tokenFrom(await t.mail.waitFor(parentEmail, (m) => /take part/.test(m.subject)), 'consent');
+    await t.http().post(`/api/v1/consent/${token}`).send({ decision: 'grant', parentName: 'Farah Khan' }).expect(204);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(auth).send({ username: teen.username }).expect(201);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(teen.auth).expect(200);
+  });
+
+  it('nobody joins a team one of whose members lacks consent: accepting → 403 CONSENT_REQUIRED until it is given', async () => {
+    const teacher = await aVerifiedTeacher(t, { organiser: org });
+    const klass = await aClass(t, teacher);
+    const owner = await aSignedInEntrant(t, { dateOfBirth: bornYearsAgo(14) });
+    const friend = await aSignedInEntrant(t, { dateOfBirth: bornYearsAgo(14) });
+    await t.http().post('/api/v1/classes/join').set(owner.auth).send({ code: klass.joinCode }).expect(200);
+    const idea = await anIdea(t, owner, comp.id);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: friend.username }).expect(201);
+    // the owner's date of birth is corrected after the invitation: they are 12, so consent is pending
+    await t.http().patch(`/api/v1/classes/${klass.id}/students/${owner.id}`).set(teacher.auth).send({ dateOfBirth: bornYearsAgo(12) }).expect(200);
+    expect((await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(friend.auth).expect(403)).body.code).toBe('CONSENT_REQUIRED');
+    const team = (await t.http().get(`/api/v1/ideas/${idea.id}`).set(owner.auth).expect(200)).body.members;
+    expect(team).toContainEqual(expect.objectContaining({ userId: friend.id, accepted: false }));
+
+    await t.http().post(`/api/v1/classes/${klass.id}/students/${owner.id}/consent`).set(teacher.auth).send({ attestation: 'school_holds_parental_consent' }).expect(204);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(friend.auth).expect(200);
   });
 
   it('joining a submitted idea is refused when the invitee already has a submitted idea (409)', async () => {

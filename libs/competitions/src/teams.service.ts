@@ -42,6 +42,7 @@ export class TeamsService {
       if (me.role !== 'owner') throw new CompetitionsError('forbidden', 'OWNER_ONLY', 'Only the owner of the idea can invite.');
       const competition = await this.access.competition(m, idea.competitionId);
       this.access.assertBeforeDeadline(competition);
+      await this.assertTeamConsented(m, members);
       const inviteeId = await this.people.findId(by, m);
       const invitee = inviteeId ? await this.people.fact(inviteeId, m) : undefined;
       if (!invitee || !invitee.roles.includes('entrant'))
@@ -72,6 +73,7 @@ export class TeamsService {
       const me = (await this.people.fact(actor.userId, m))!;
       if (consentMissing(me))
         throw new CompetitionsError('forbidden', 'CONSENT_REQUIRED', 'A parent or guardian must give consent before you can join a team.');
+      await this.assertTeamConsented(m, members);
       this.assertRoom(competition, members.length);
       await this.assertAgesMix(m, me, members.filter((x) => x.userId !== actor.userId).map((x) => x.userId));
       if (idea.status === 'submitted') await this.slots.claim(m, idea, [actor.userId]);
@@ -138,6 +140,13 @@ export class TeamsService {
   private assertRoom(competition: Competition, teamSize: number): void {
     if (teamSize > competition.maxTeamSize)
       throw new CompetitionsError('conflict', 'TEAM_FULL', `A team has at most ${competition.maxTeamSize} people, invitations included.`);
+  }
+
+  /** An under-13 without consent cannot be in a team (SPEC §2.1): nobody is invited into one, nobody joins it. */
+  private async assertTeamConsented(m: EntityManager, members: IdeaMember[]): Promise<void> {
+    const team = await this.people.facts(members.filter((x) => x.accepted).map((x) => x.userId), m);
+    if ([...team.values()].some(consentMissing))
+      throw new CompetitionsError('forbidden', 'CONSENT_REQUIRED', 'A parent or guardian must give consent before this team can take new members.');
   }
 
   /** An adult and an under-18 may share a team only if they share a class (SPEC §2.1). */
