@@ -349,3 +349,56 @@ describe('GET /me/ideas', () => {
     expect(res.body.items[1].members.map((m: { displayName: string }) => m.displayName)).toEqual(['Lina M.']);
   });
 });
+
+describe('authorisation before validation (SPEC §3)', () => {
+  const outcome = (route: string, res: { status: number; body: { code?: string } }) => ({ route, status: res.status, code: res.body.code });
+
+  it('a stranger gets 404 on every idea route that changes it, however bad what they send; nothing changes', async () => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const stranger = await aSignedInEntrant(t);
+    const path = `/api/v1/ideas/${idea.id}`;
+    const attempts: [string, () => Promise<{ status: number; body: { code?: string } }>][] = [
+      ['PATCH', () => t.http().patch(path).set(stranger.auth).send({ title: 'x'.repeat(500) })],
+      ['invite', () => t.http().post(`${path}/members`).set(stranger.auth).send({ username: 42, email: 'not-an-email' })],
+      ['remove', () => t.http().delete(`${path}/members/not-a-uuid`).set(stranger.auth)],
+      ['submit', () => t.http().post(`${path}/submit`).set(stranger.auth).set('Idempotency-Key', 'not a valid key')],
+      ['withdraw', () => t.http().post(`${path}/withdraw`).set(stranger.auth).set('Idempotency-Key', 'not a valid key')],
+      ['report', () => t.http().post(`${path}/report`).set(stranger.auth).send({ reason: '' })],
+    ];
+    const answers = [];
+    for (const [route, send] of attempts) answers.push(outcome(route, await send()));
+    expect(answers).toEqual(attempts.map(([route]) => ({ route, status: 404, code: 'IDEA_NOT_FOUND' })));
+    const after = (await t.http().get(path).set(owner.auth).expect(200)).body;
+    expect(after).toMatchObject({ title: 'Bus buddy', status: 'draft', members: [expect.objectContaining({ userId: owner.id })] });
+    expect(after.members).toHaveLength(1);
+  });
+
+  it('someone who may only read, or a member who is not the owner, gets 403 before validation; members still get 400', async () => {
+    const owner = await aSignedInEntrant(t);
+    const member = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const path = `/api/v1/ideas/${idea.id}`;
+    await t.http().post(`${path}/members`).set(owner.auth).send({ username: member.username }).expect(201);
+    await t.http().post(`${path}/members/accept`).set(member.auth).expect(200);
+    const res = [
+      outcome('organiser PATCH', await t.http().patch(path).set(org.auth).send({ title: 'x'.repeat(500) })),
+      outcome('organiser submit', await t.http().post(`${path}/submit`).set(org.auth).set('Idempotency-Key', 'not a valid key')),
+      outcome('member invites', await t.http().post(`${path}/members`).set(member.auth).send({})),
+    ];
+    expect(res).toEqual([
+      { route: 'organiser PATCH', status: 403, code: 'READ_ONLY' },
+      { route: 'organiser submit', status: 403, code: 'READ_ONLY' },
+      { route: 'member invites', status: 403, code: 'OWNER_ONLY' },
+    ]);
+    expect((await t.http().patch(path).set(member.auth).send({ title: 'x'.repeat(500) }).expect(400)).body.errors[0].field).toBe('title');
+    await t.http().post(`${path}/members`).set(owner.auth).send({}).expect(400);
+    await t.http().post(`${path}/report`).set(member.auth).send({ reason: '' }).expect(400);
+  });
+
+  it('an organiser hiding an idea that does not exist gets 404 whatever the reason', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    expect((await t.http().post(`/api/v1/ideas/${missing}/hide`).set(org.auth).send({ reason: '' }).expect(404)).body.code).toBe('IDEA_NOT_FOUND');
+    expect((await t.http().post(`/api/v1/ideas/${missing}/unhide`).set(org.auth).send({}).expect(404)).body.code).toBe('IDEA_NOT_FOUND');
+  });
+});

@@ -38,8 +38,7 @@ export class TeamsService {
 
   async invite(actor: Actor, ideaId: string, by: { username?: string; email?: string }): Promise<IdeaView> {
     return this.dataSource.transaction(async (m) => {
-      const { idea, members, me } = await this.access.asMember(actor, ideaId, m);
-      if (me.role !== 'owner') throw new CompetitionsError('forbidden', 'OWNER_ONLY', 'Only the owner of the idea can invite.');
+      const { idea, members } = await this.access.asOwner(actor, ideaId, m);
       const competition = await this.access.competition(m, idea.competitionId);
       this.access.assertBeforeDeadline(competition);
       await this.assertTeamConsented(m, members);
