@@ -402,3 +402,55 @@ describe('authorisation before validation (SPEC §3)', () => {
     expect((await t.http().post(`/api/v1/ideas/${missing}/unhide`).set(org.auth).send({}).expect(404)).body.code).toBe('IDEA_NOT_FOUND');
   });
 });
+
+describe('GET /me/invitations', () => {
+  /** Every page of the invitee's invitations at `limit`, following nextCursor: the titles in order. */
+  async function walk(auth: Record<string, string>, limit: number) {
+    const titles: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const { body }: { body: { items: { ideaTitle: string }[]; nextCursor: string | null } } = await t.http()
+        .get('/api/v1/me/invitations')
+        .query({ limit, ...(cursor ? { cursor } : {}) })
+        .set(auth)
+        .expect(200);
+      expect(body.items.length).toBeLessThanOrEqual(limit);
+      titles.push(...body.items.map((i) => i.ideaTitle));
+      cursor = body.nextCursor;
+    } while (cursor && titles.length < 10);
+    return titles;
+  }
+
+  async function invitedThrice() {
+    const invitee = await aSignedInEntrant(t);
+    const ideaIds: string[] = [];
+    for (const title of ['First', 'Second', 'Third']) {
+      const owner = await aSignedInEntrant(t);
+      const idea = await anIdea(t, owner, comp.id, { title });
+      await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: invitee.username }).expect(201);
+      ideaIds.push(idea.id);
+    }
+    return { invitee, ideaIds };
+  }
+
+  it('takes ?limit= and ?cursor= and answers {items, nextCursor}, newest first; a bad cursor or limit → 400', async () => {
+    const { invitee } = await invitedThrice();
+    const all = await t.http().get('/api/v1/me/invitations').set(invitee.auth).expect(200);
+    expect(all.body.nextCursor).toBeNull();
+    expect(all.body.items.map((i: { ideaTitle: string }) => i.ideaTitle)).toEqual(['Third', 'Second', 'First']);
+    const first = await t.http().get('/api/v1/me/invitations?limit=1').set(invitee.auth).expect(200);
+    expect(first.body).toEqual({ items: [expect.objectContaining({ ideaTitle: 'Third', invitedBy: 'Amira K.' })], nextCursor: expect.any(String) });
+    expect(await walk(invitee.auth, 1)).toEqual(['Third', 'Second', 'First']);
+    expect(await walk(invitee.auth, 2)).toEqual(['Third', 'Second', 'First']);
+    expect((await t.http().get('/api/v1/me/invitations?cursor=not-a-cursor').set(invitee.auth).expect(400)).body.code).toBe('INVALID_CURSOR');
+    await t.http().get('/api/v1/me/invitations?limit=0').set(invitee.auth).expect(400);
+    await t.http().get('/api/v1/me/invitations?limit=101').set(invitee.auth).expect(400);
+  });
+
+  it('misses nothing when invitations fall within one millisecond', async () => {
+    const { invitee, ideaIds } = await invitedThrice();
+    for (const [i, ideaId] of ideaIds.entries())
+      await t.db.query(`UPDATE idea_member SET invited_at = $1 WHERE idea_id = $2 AND user_id = $3`, [`2026-01-01T00:00:00.000${i + 1}00Z`, ideaId, invitee.id]);
+    expect(await walk(invitee.auth, 1)).toEqual(['Third', 'Second', 'First']);
+  });
+});

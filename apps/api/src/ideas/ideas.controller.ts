@@ -8,7 +8,7 @@ import { CurrentUser, Roles, SignedIn } from '../common/auth.decorators.js';
 import { IdParam, PageQueryDto, UUID } from '../common/dto.js';
 import { Idempotent } from '../common/idempotency.interceptor.js';
 import { IdeaAccess } from './idea-access.guard.js';
-import { CreateIdeaDto, CreatedDto, IdeaDto, IdeaPageDto, InvitationListDto, InviteMemberDto, ReasonDto, ReportDto, ReportPageDto, UpdateIdeaDto } from './dto/idea.dto.js';
+import { CreateIdeaDto, CreatedDto, IdeaDto, IdeaPageDto, InvitationPageDto, InviteMemberDto, ReasonDto, ReportDto, ReportPageDto, UpdateIdeaDto } from './dto/idea.dto.js';
 
 export class MemberParams extends IdParam {
   @ApiProperty({ format: 'uuid' }) @Matches(UUID, { message: 'userId must be a UUID' }) userId: string;
@@ -42,9 +42,10 @@ export class IdeasController {
   }
 
   @Get('me/invitations')
-  @ApiOkResponse({ type: InvitationListDto })
-  async invitations(@CurrentUser() actor: Principal): Promise<InvitationListDto> {
-    return { items: await this.teams.invitations(actor) };
+  @ApiOkResponse({ type: InvitationPageDto, description: 'Pending team invitations, newest first' })
+  @ApiProblems(400)
+  invitations(@CurrentUser() actor: Principal, @Query() page: PageQueryDto): Promise<InvitationPageDto> {
+    return this.teams.invitations(actor, page.limit, page.cursor);
   }
 
   @Get('ideas/:id')
