@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { tokenFrom } from './support/mail-capture.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { COMPLETE_IDEA, aClass, aCompetition, aSignedInEntrant, aTeacher, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, register, session } from './support/builders.js';
 
@@ -229,6 +230,42 @@ describe('teams', () => {
     expect((await t.http().get(`/api/v1/ideas/${idea.id}`).set(owner.auth)).body.members).toHaveLength(1);
   });
 
+  it('an under-13 without consent cannot form a team: their invitation → 403 CONSENT_REQUIRED, nothing stored; granted consent lifts it', async () => {
+    const parentEmail = 'parent-of-team-owner@example.com';
+    const child = await register(t, { email: undefined, dateOfBirth: bornYearsAgo(12), parentEmail });
+    const auth = (await session(t, child)).auth;
+    const idea = await anIdea(t, { auth }, comp.id);
+    const teen = await aSignedInEntrant(t, { dateOfBirth: bornYearsAgo(14) });
+    const res = await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(auth).send({ username: teen.username }).expect(403);
+    expect(res.body.code).toBe('CONSENT_REQUIRED');
+    expect((await t.http().get('/api/v1/me/invitations').set(teen.auth).expect(200)).body.items).toEqual([]);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(teen.auth).expect(404);
+    expect((await t.http().get(`/api/v1/ideas/${idea.id}`).set(auth).expect(200)).body.members).toHaveLength(1);
+
+    const token = tokenFrom(await t.mail.waitFor(parentEmail, (m) => /take part/.test(m.subject)), 'consent');
+    await t.http().post(`/api/v1/consent/${token}`).send({ decision: 'grant', parentName: 'Farah Khan' }).expect(204);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(auth).send({ username: teen.username }).expect(201);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(teen.auth).expect(200);
+  });
+
+  it('nobody joins a team one of whose members lacks consent: accepting → 403 CONSENT_REQUIRED until it is given', async () => {
+    const teacher = await aVerifiedTeacher(t, { organiser: org });
+    const klass = await aClass(t, teacher);
+    const owner = await aSignedInEntrant(t, { dateOfBirth: bornYearsAgo(14) });
+    const friend = await aSignedInEntrant(t, { dateOfBirth: bornYearsAgo(14) });
+    await t.http().post('/api/v1/classes/join').set(owner.auth).send({ code: klass.joinCode }).expect(200);
+    const idea = await anIdea(t, owner, comp.id);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: friend.username }).expect(201);
+    // the owner's date of birth is corrected after the invitation: they are 12, so consent is pending
+    await t.http().patch(`/api/v1/classes/${klass.id}/students/${owner.id}`).set(teacher.auth).send({ dateOfBirth: bornYearsAgo(12) }).expect(200);
+    expect((await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(friend.auth).expect(403)).body.code).toBe('CONSENT_REQUIRED');
+    const team = (await t.http().get(`/api/v1/ideas/${idea.id}`).set(owner.auth).expect(200)).body.members;
+    expect(team).toContainEqual(expect.objectContaining({ userId: friend.id, accepted: false }));
+
+    await t.http().post(`/api/v1/classes/${klass.id}/students/${owner.id}/consent`).set(teacher.auth).send({ attestation: 'school_holds_parental_consent' }).expect(204);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(friend.auth).expect(200);
+  });
+
   it('joining a submitted idea is refused when the invitee already has a submitted idea (409)', async () => {
     const owner = await aSignedInEntrant(t);
     const friend = await aSignedInEntrant(t);
@@ -310,5 +347,110 @@ describe('GET /me/ideas', () => {
     expect(res.body.items.map((i: { id: string }) => i.id)).toEqual([team.id, solo.id]);
     expect(res.body.items[0].members.map((m: { displayName: string }) => m.displayName)).toEqual(['Lina M.', 'Omar S.']);
     expect(res.body.items[1].members.map((m: { displayName: string }) => m.displayName)).toEqual(['Lina M.']);
+  });
+});
+
+describe('authorisation before validation (SPEC §3)', () => {
+  const outcome = (route: string, res: { status: number; body: { code?: string } }) => ({ route, status: res.status, code: res.body.code });
+
+  it('a stranger gets 404 on every idea route that changes it, however bad what they send; nothing changes', async () => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const stranger = await aSignedInEntrant(t);
+    const path = `/api/v1/ideas/${idea.id}`;
+    const attempts: [string, () => Promise<{ status: number; body: { code?: string } }>][] = [
+      ['PATCH', () => t.http().patch(path).set(stranger.auth).send({ title: 'x'.repeat(500) })],
+      ['invite', () => t.http().post(`${path}/members`).set(stranger.auth).send({ username: 42, email: 'not-an-email' })],
+      ['remove', () => t.http().delete(`${path}/members/not-a-uuid`).set(stranger.auth)],
+      ['submit', () => t.http().post(`${path}/submit`).set(stranger.auth).set('Idempotency-Key', 'not a valid key')],
+      ['withdraw', () => t.http().post(`${path}/withdraw`).set(stranger.auth).set('Idempotency-Key', 'not a valid key')],
+      ['report', () => t.http().post(`${path}/report`).set(stranger.auth).send({ reason: '' })],
+    ];
+    const answers = [];
+    for (const [route, send] of attempts) answers.push(outcome(route, await send()));
+    expect(answers).toEqual(attempts.map(([route]) => ({ route, status: 404, code: 'IDEA_NOT_FOUND' })));
+    const after = (await t.http().get(path).set(owner.auth).expect(200)).body;
+    expect(after).toMatchObject({ title: 'Bus buddy', status: 'draft', members: [expect.objectContaining({ userId: owner.id })] });
+    expect(after.members).toHaveLength(1);
+  });
+
+  it('someone who may only read, or a member who is not the owner, gets 403 before validation; members still get 400', async () => {
+    const owner = await aSignedInEntrant(t);
+    const member = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const path = `/api/v1/ideas/${idea.id}`;
+    await t.http().post(`${path}/members`).set(owner.auth).send({ username: member.username }).expect(201);
+    await t.http().post(`${path}/members/accept`).set(member.auth).expect(200);
+    const res = [
+      outcome('organiser PATCH', await t.http().patch(path).set(org.auth).send({ title: 'x'.repeat(500) })),
+      outcome('organiser submit', await t.http().post(`${path}/submit`).set(org.auth).set('Idempotency-Key', 'not a valid key')),
+      outcome('member invites', await t.http().post(`${path}/members`).set(member.auth).send({})),
+    ];
+    expect(res).toEqual([
+      { route: 'organiser PATCH', status: 403, code: 'READ_ONLY' },
+      { route: 'organiser submit', status: 403, code: 'READ_ONLY' },
+      { route: 'member invites', status: 403, code: 'OWNER_ONLY' },
+    ]);
+    expect((await t.http().patch(path).set(member.auth).send({ title: 'x'.repeat(500) }).expect(400)).body.errors[0].field).toBe('title');
+    await t.http().post(`${path}/members`).set(owner.auth).send({}).expect(400);
+    await t.http().post(`${path}/report`).set(member.auth).send({ reason: '' }).expect(400);
+  });
+
+  it('an organiser hiding an idea that does not exist gets 404 whatever the reason', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    expect((await t.http().post(`/api/v1/ideas/${missing}/hide`).set(org.auth).send({ reason: '' }).expect(404)).body.code).toBe('IDEA_NOT_FOUND');
+    expect((await t.http().post(`/api/v1/ideas/${missing}/unhide`).set(org.auth).send({}).expect(404)).body.code).toBe('IDEA_NOT_FOUND');
+  });
+});
+
+describe('GET /me/invitations', () => {
+  /** Every page of the invitee's invitations at `limit`, following nextCursor: the titles in order. */
+  async function walk(auth: Record<string, string>, limit: number) {
+    const titles: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const { body }: { body: { items: { ideaTitle: string }[]; nextCursor: string | null } } = await t.http()
+        .get('/api/v1/me/invitations')
+        .query({ limit, ...(cursor ? { cursor } : {}) })
+        .set(auth)
+        .expect(200);
+      expect(body.items.length).toBeLessThanOrEqual(limit);
+      titles.push(...body.items.map((i) => i.ideaTitle));
+      cursor = body.nextCursor;
+    } while (cursor && titles.length < 10);
+    return titles;
+  }
+
+  async function invitedThrice() {
+    const invitee = await aSignedInEntrant(t);
+    const ideaIds: string[] = [];
+    for (const title of ['First', 'Second', 'Third']) {
+      const owner = await aSignedInEntrant(t);
+      const idea = await anIdea(t, owner, comp.id, { title });
+      await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: invitee.username }).expect(201);
+      ideaIds.push(idea.id);
+    }
+    return { invitee, ideaIds };
+  }
+
+  it('takes ?limit= and ?cursor= and answers {items, nextCursor}, newest first; a bad cursor or limit → 400', async () => {
+    const { invitee } = await invitedThrice();
+    const all = await t.http().get('/api/v1/me/invitations').set(invitee.auth).expect(200);
+    expect(all.body.nextCursor).toBeNull();
+    expect(all.body.items.map((i: { ideaTitle: string }) => i.ideaTitle)).toEqual(['Third', 'Second', 'First']);
+    const first = await t.http().get('/api/v1/me/invitations?limit=1').set(invitee.auth).expect(200);
+    expect(first.body).toEqual({ items: [expect.objectContaining({ ideaTitle: 'Third', invitedBy: 'Amira K.' })], nextCursor: expect.any(String) });
+    expect(await walk(invitee.auth, 1)).toEqual(['Third', 'Second', 'First']);
+    expect(await walk(invitee.auth, 2)).toEqual(['Third', 'Second', 'First']);
+    expect((await t.http().get('/api/v1/me/invitations?cursor=not-a-cursor').set(invitee.auth).expect(400)).body.code).toBe('INVALID_CURSOR');
+    await t.http().get('/api/v1/me/invitations?limit=0').set(invitee.auth).expect(400);
+    await t.http().get('/api/v1/me/invitations?limit=101').set(invitee.auth).expect(400);
+  });
+
+  it('misses nothing when invitations fall within one millisecond', async () => {
+    const { invitee, ideaIds } = await invitedThrice();
+    for (const [i, ideaId] of ideaIds.entries())
+      await t.db.query(`UPDATE idea_member SET invited_at = $1 WHERE idea_id = $2 AND user_id = $3`, [`2026-01-01T00:00:00.000${i + 1}00Z`, ideaId, invitee.id]);
+    expect(await walk(invitee.auth, 1)).toEqual(['Third', 'Second', 'First']);
   });
 });

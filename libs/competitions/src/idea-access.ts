@@ -79,6 +79,13 @@ export class IdeaAccess {
     return found as typeof found & { me: IdeaMember };
   }
 
+  /** Like `asMember`, but only for the owner. */
+  async asOwner(actor: Actor, ideaId: string, manager: EntityManager, lock = true) {
+    const found = await this.asMember(actor, ideaId, manager, lock);
+    if (found.me.role !== 'owner') throw new CompetitionsError('forbidden', 'OWNER_ONLY', 'Only the owner of the idea can do this.');
+    return found;
+  }
+
   async competition(manager: EntityManager, competitionId: string): Promise<Competition> {
     return manager.getRepository(Competition).findOneByOrFail({ id: competitionId });
   }

@@ -10,6 +10,9 @@ import { Idea, IdeaMember, type IdeaContent } from './idea.entity.js';
 
 export type IdeaPatch = Partial<IdeaContent>;
 
+/** What an idea route asks of the caller: to see the idea, to be an accepted member, or to be its owner. */
+export type IdeaRole = 'viewer' | 'member' | 'owner';
+
 /** Drafts: create, read, edit; and the counts the class view shows. */
 @Injectable()
 export class IdeasService {
@@ -43,6 +46,17 @@ export class IdeasService {
   async get(actor: Actor, ideaId: string): Promise<IdeaView> {
     const { idea, members } = await this.access.visible(actor, ideaId);
     return this.access.view(idea, members);
+  }
+
+  /**
+   * 404 unless `actor` may see the idea, 403 when `role` asks more of them; nothing is locked. For the HTTP
+   * edge, which decides this before reading the body (SPEC §3); the use cases check again in their transaction.
+   */
+  async authorize(actor: Actor, ideaId: string, role: IdeaRole): Promise<void> {
+    const m = this.dataSource.manager;
+    if (role === 'viewer') await this.access.visible(actor, ideaId, m);
+    else if (role === 'member') await this.access.asMember(actor, ideaId, m, false);
+    else await this.access.asOwner(actor, ideaId, m, false);
   }
 
   async update(actor: Actor, ideaId: string, patch: IdeaPatch): Promise<IdeaView> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, Clock } from '@app/platform';
+import { AuditService, Clock, decodeCursor, toPage, type Page } from '@app/platform';
 import { PeopleDirectory, type PersonFacts } from '@app/identity';
 import { NotificationsService } from '@app/notifications';
 import { Classrooms } from './classrooms.js';
@@ -38,10 +38,10 @@ export class TeamsService {
 
   async invite(actor: Actor, ideaId: string, by: { username?: string; email?: string }): Promise<IdeaView> {
     return this.dataSource.transaction(async (m) => {
-      const { idea, members, me } = await this.access.asMember(actor, ideaId, m);
-      if (me.role !== 'owner') throw new CompetitionsError('forbidden', 'OWNER_ONLY', 'Only the owner of the idea can invite.');
+      const { idea, members } = await this.access.asOwner(actor, ideaId, m);
       const competition = await this.access.competition(m, idea.competitionId);
       this.access.assertBeforeDeadline(competition);
+      await this.assertTeamConsented(m, members);
       const inviteeId = await this.people.findId(by, m);
       const invitee = inviteeId ? await this.people.fact(inviteeId, m) : undefined;
       if (!invitee || !invitee.roles.includes('entrant'))
@@ -72,6 +72,7 @@ export class TeamsService {
       const me = (await this.people.fact(actor.userId, m))!;
       if (consentMissing(me))
         throw new CompetitionsError('forbidden', 'CONSENT_REQUIRED', 'A parent or guardian must give consent before you can join a team.');
+      await this.assertTeamConsented(m, members);
       this.assertRoom(competition, members.length);
       await this.assertAgesMix(m, me, members.filter((x) => x.userId !== actor.userId).map((x) => x.userId));
       if (idea.status === 'submitted') await this.slots.claim(m, idea, [actor.userId]);
@@ -107,23 +108,33 @@ export class TeamsService {
     });
   }
 
-  async invitations(actor: Actor): Promise<Invitation[]> {
-    const rows: { idea_id: string; idea_title: string; competition_id: string; competition_title: string; invited_by: string; invited_at: Date }[] =
+  /** The caller's pending invitations, newest first, keyset-paged on (invitedAt, ideaId): one invitation per idea. */
+  async invitations(actor: Actor, limit: number, cursor?: string): Promise<Page<Invitation>> {
+    const after = decodeCursor(cursor);
+    // the boundary's own timestamp is read back, as afterCursor does: the cursor keeps milliseconds only
+    const rows: { id: string; idea_title: string; competition_id: string; competition_title: string; invited_by: string; invited_at: Date }[] =
       await this.dataSource.query(
-        `SELECT i.id AS idea_id, i.title AS idea_title, c.id AS competition_id, c.title AS competition_title, m.invited_by, m.invited_at
+        `SELECT i.id, i.title AS idea_title, c.id AS competition_id, c.title AS competition_title, m.invited_by, m.invited_at
            FROM idea_member m JOIN idea i ON i.id = m.idea_id JOIN competition c ON c.id = i.competition_id
-          WHERE m.user_id = $1 AND NOT m.accepted ORDER BY m.invited_at DESC`,
-        [actor.userId],
+          WHERE m.user_id = $1 AND NOT m.accepted
+            AND ($2::uuid IS NULL OR (m.invited_at, m.idea_id) <
+                 (coalesce((SELECT b.invited_at FROM idea_member b WHERE b.idea_id = $2::uuid AND b.user_id = $1), $3::timestamptz), $2::uuid))
+          ORDER BY m.invited_at DESC, m.idea_id DESC LIMIT $4`,
+        [actor.userId, after?.id ?? null, after?.at ?? null, limit + 1],
       );
-    const names = await this.people.displayNames(rows.map((r) => r.invited_by));
-    return rows.map((r, i) => ({
-      ideaId: r.idea_id,
-      ideaTitle: r.idea_title,
-      competitionId: r.competition_id,
-      competitionTitle: r.competition_title,
-      invitedBy: names[i],
-      invitedAt: r.invited_at,
-    }));
+    const page = toPage(rows, limit, (r) => r.invited_at, (r) => r);
+    const names = await this.people.displayNames(page.items.map((r) => r.invited_by));
+    return {
+      items: page.items.map((r, i) => ({
+        ideaId: r.id,
+        ideaTitle: r.idea_title,
+        competitionId: r.competition_id,
+        competitionTitle: r.competition_title,
+        invitedBy: names[i],
+        invitedAt: r.invited_at,
+      })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   private async pendingInvitation(m: EntityManager, actor: Actor, ideaId: string) {
@@ -138,6 +149,13 @@ export class TeamsService {
   private assertRoom(competition: Competition, teamSize: number): void {
     if (teamSize > competition.maxTeamSize)
       throw new CompetitionsError('conflict', 'TEAM_FULL', `A team has at most ${competition.maxTeamSize} people, invitations included.`);
+  }
+
+  /** An under-13 without consent cannot be in a team (SPEC §2.1): nobody is invited into one, nobody joins it. */
+  private async assertTeamConsented(m: EntityManager, members: IdeaMember[]): Promise<void> {
+    const team = await this.people.facts(members.filter((x) => x.accepted).map((x) => x.userId), m);
+    if ([...team.values()].some(consentMissing))
+      throw new CompetitionsError('forbidden', 'CONSENT_REQUIRED', 'A parent or guardian must give consent before this team can take new members.');
   }
 
   /** An adult and an under-18 may share a team only if they share a class (SPEC §2.1). */

@@ -29,9 +29,11 @@ export class PageQueryDto {
   cursor?: string;
 }
 
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
 export class IdParam {
   @ApiProperty({ format: 'uuid' })
-  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, { message: 'id must be a UUID' })
+  @Matches(UUID, { message: 'id must be a UUID' })
   id: string;
 }
 

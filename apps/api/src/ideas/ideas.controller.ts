@@ -5,11 +5,10 @@ import { IdeasService, ModerationService, SubmissionsService, TeamsService } fro
 import type { Principal } from '@app/identity';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { CurrentUser, Roles, SignedIn } from '../common/auth.decorators.js';
-import { IdParam, PageQueryDto } from '../common/dto.js';
+import { IdParam, PageQueryDto, UUID } from '../common/dto.js';
 import { Idempotent } from '../common/idempotency.interceptor.js';
-import { CreateIdeaDto, CreatedDto, IdeaDto, IdeaPageDto, InvitationListDto, InviteMemberDto, ReasonDto, ReportDto, ReportPageDto, UpdateIdeaDto } from './dto/idea.dto.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+import { IdeaAccess } from './idea-access.guard.js';
+import { CreateIdeaDto, CreatedDto, IdeaDto, IdeaPageDto, InvitationPageDto, InviteMemberDto, ReasonDto, ReportDto, ReportPageDto, UpdateIdeaDto } from './dto/idea.dto.js';
 
 export class MemberParams extends IdParam {
   @ApiProperty({ format: 'uuid' }) @Matches(UUID, { message: 'userId must be a UUID' }) userId: string;
@@ -43,9 +42,10 @@ export class IdeasController {
   }
 
   @Get('me/invitations')
-  @ApiOkResponse({ type: InvitationListDto })
-  async invitations(@CurrentUser() actor: Principal): Promise<InvitationListDto> {
-    return { items: await this.teams.invitations(actor) };
+  @ApiOkResponse({ type: InvitationPageDto, description: 'Pending team invitations, newest first' })
+  @ApiProblems(400)
+  invitations(@CurrentUser() actor: Principal, @Query() page: PageQueryDto): Promise<InvitationPageDto> {
+    return this.teams.invitations(actor, page.limit, page.cursor);
   }
 
   @Get('ideas/:id')
@@ -55,13 +55,15 @@ export class IdeasController {
     return IdeaDto.from(await this.ideas.get(actor, id));
   }
 
+  @IdeaAccess('member')
   @Patch('ideas/:id')
   @ApiOkResponse({ type: IdeaDto })
-  @ApiProblems(400, 404, 409)
+  @ApiProblems(400, 403, 404, 409)
   async update(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: UpdateIdeaDto): Promise<IdeaDto> {
     return IdeaDto.from(await this.ideas.update(actor, id, dto));
   }
 
+  @IdeaAccess('owner')
   @Post('ideas/:id/members')
   @ApiCreatedResponse({ type: IdeaDto, description: 'Invitation sent; the team now lists it as not accepted' })
   @ApiProblems(400, 403, 404, 409)
@@ -85,6 +87,7 @@ export class IdeasController {
     await this.teams.decline(actor, id);
   }
 
+  @IdeaAccess('member')
   @Delete('ideas/:id/members/:userId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Removed (owner), invitation withdrawn (owner), or left (self)' })
@@ -93,6 +96,7 @@ export class IdeasController {
     await this.teams.remove(actor, id, userId);
   }
 
+  @IdeaAccess('member')
   @Post('ideas/:id/submit')
   @HttpCode(200)
   @Idempotent()
@@ -102,15 +106,17 @@ export class IdeasController {
     return IdeaDto.from(await this.submissions.submit(actor, id));
   }
 
+  @IdeaAccess('member')
   @Post('ideas/:id/withdraw')
   @HttpCode(200)
   @Idempotent()
   @ApiOkResponse({ type: IdeaDto })
-  @ApiProblems(404, 409, 422)
+  @ApiProblems(400, 403, 404, 409, 422)
   async withdraw(@CurrentUser() actor: Principal, @Param() { id }: IdParam): Promise<IdeaDto> {
     return IdeaDto.from(await this.submissions.withdraw(actor, id));
   }
 
+  @IdeaAccess('viewer')
   @Post('ideas/:id/report')
   @ApiCreatedResponse({ type: CreatedDto })
   @ApiProblems(400, 404)
@@ -128,6 +134,7 @@ export class IdeasController {
   }
 
   @Roles('organiser')
+  @IdeaAccess('viewer')
   @Post('ideas/:id/hide')
   @HttpCode(200)
   @ApiOkResponse({ type: IdeaDto })
@@ -137,6 +144,7 @@ export class IdeasController {
   }
 
   @Roles('organiser')
+  @IdeaAccess('viewer')
   @Post('ideas/:id/unhide')
   @HttpCode(200)
   @ApiOkResponse({ type: IdeaDto })

@@ -104,9 +104,7 @@ export class InvitationDto {
   }
 }
 
-export class InvitationListDto {
-  @ApiProperty({ type: [InvitationDto] }) items: InvitationDto[];
-}
+export class InvitationPageDto extends PageOf(InvitationDto) {}
 
 export class ReportDto {
   @ApiProperty({ format: 'uuid' }) id: string;
