@@ -45,7 +45,12 @@ describe('no email is lost while Redis or SMTP is down', () => {
     expect(t.mail.to('smtp-outage@example.com')).toHaveLength(0);
     t.mail.refusing = false;
     const mail = await t.mail.waitFor('smtp-outage@example.com', () => true, 20_000);
-    const [row] = await t.db.query(`SELECT id, sent_at, secret, attempts FROM notification WHERE email = 'smtp-outage@example.com'`);
+    // The worker records the delivery just after the SMTP server has the message.
+    const row = await waitFor(
+      async () => (await t.db.query(`SELECT id, sent_at, secret, attempts FROM notification WHERE email = 'smtp-outage@example.com' AND sent_at IS NOT NULL`))[0],
+      10_000,
+      'the delivery to be recorded',
+    );
     expect(mail.messageId).toBe(`<${row.id}@young-ideas.test>`);
     expect(row.sent_at).not.toBeNull();
     expect(row.secret).toBeNull(); // the sealed token is wiped once sent
