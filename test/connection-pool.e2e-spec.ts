@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { aClass, aCompetition, aRosterStudent, aSignedInEntrant, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, postRoster, register, rosterCsv, withOwnPassword } from './support/builders.js';
+import { aClass, aCompetition, aRosterStudent, aSignedInEntrant, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, postRoster, register, rosterCsv, verifyEmail, withOwnPassword } from './support/builders.js';
 import { aJudge, waitForJob } from './support/judging.js';
 
 // With a pool of 2 connections, any transaction that asks the pool for a second connection while
@@ -53,7 +53,7 @@ describe('a tiny connection pool', () => {
       const idea = await anIdea(t, owner, comp.id);
       await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(200);
     }
-    const judges = [await aJudge(t, org, { existing: teacher })];
+    const judges = [await aJudge(t, org, { existing: await verifyEmail(t, teacher) })];
     for (let i = 0; i < 5; i++) judges.push(await aJudge(t, org));
     t.clock.advance(6 * 60_000);
     const round = await t.http()
