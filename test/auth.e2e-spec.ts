@@ -159,6 +159,27 @@ describe('password reset and change', () => {
     await signIn(t, user.email!, 'a-brand-new-secret-9');
   });
 
+  it('a reset through the link emailed to the account’s address verifies it, unless the account has changed address since', async () => {
+    const resetLink = async (email: string) => {
+      await t.http().post('/api/v1/auth/password/forgot').send({ email }).expect(202);
+      return tokenFrom(await t.mail.waitFor(email, (m) => /reset/i.test(m.subject)), 'reset-password');
+    };
+    const me = async (login: string, password: string) =>
+      (await t.http().get('/api/v1/me').set('Authorization', `Bearer ${(await signIn(t, login, password)).accessToken}`).expect(200)).body;
+
+    const user = await register(t);
+    expect(user.body.emailVerified).toBe(false);
+    await t.http().post('/api/v1/auth/password/reset').send({ token: await resetLink(user.email!), password: 'a-brand-new-secret-9' }).expect(204);
+    expect((await me(user.email!, 'a-brand-new-secret-9')).emailVerified).toBe(true);
+
+    const mover = await register(t);
+    const token = await resetLink(mover.email!);
+    const moved = `moved-${mover.id}@example.com`;
+    await t.http().patch('/api/v1/me').set('Authorization', `Bearer ${(await signIn(t, mover.email!)).accessToken}`).send({ email: moved }).expect(200);
+    await t.http().post('/api/v1/auth/password/reset').send({ token, password: 'a-brand-new-secret-9' }).expect(204);
+    expect(await me(moved, 'a-brand-new-secret-9')).toMatchObject({ email: moved, emailVerified: false });
+  });
+
   it('spends a reset link once even when it is used twice at the same moment', async () => {
     const user = await register(t);
     await t.http().post('/api/v1/auth/password/forgot').send({ email: user.email }).expect(202);

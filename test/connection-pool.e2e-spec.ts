@@ -13,6 +13,7 @@ import {
   postRoster,
   register,
   rosterCsv,
+  verifyEmail,
   withOwnPassword,
   type VerifiedTeacher,
 } from './support/builders.js';
@@ -88,7 +89,7 @@ describe('a tiny connection pool', () => {
       const idea = await anIdea(t, owner, comp.id);
       await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(200);
     }
-    const judges = [await aJudge(t, org, { existing: teacher })];
+    const judges = [await aJudge(t, org, { existing: await verifyEmail(t, teacher) })];
     for (let i = 0; i < 5; i++) judges.push(await aJudge(t, org));
     t.clock.advance(6 * 60_000);
     const round = await t.http()

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { PASSWORD, aTeacher, anEntrant, anOrganiser, bornYearsAgo, register, session, signIn } from './support/builders.js';
+import { PASSWORD, aTeacher, anEntrant, anOrganiser, bornYearsAgo, register, session, signIn, verifyEmail } from './support/builders.js';
 import { tokenFrom } from './support/mail-capture.js';
 
 let t: TestApp;
@@ -129,9 +129,9 @@ describe('organisers and the audit log', () => {
     ]);
   });
 
-  it('an existing teacher account gains the organiser role; a child cannot be made one', async () => {
+  it('an existing teacher account with a verified email gains the organiser role; a child cannot be made one', async () => {
     const org = await anOrganiser(t);
-    const teacher = await aTeacher(t);
+    const teacher = await verifyEmail(t, await aTeacher(t));
     const res = await t.http()
       .post('/api/v1/organisers')
       .set(org.auth)
@@ -145,6 +145,38 @@ describe('organisers and the audit log', () => {
       .send({ email: child.email, firstName: 'A', lastName: 'B', password: 'ignored-for-existing' })
       .expect(409);
     expect(refused.body.code).toBe('NOT_AN_ADULT');
+  });
+
+  it('refuses the role to an account whose email was never verified (409, nothing changed), until its holder proves the address', async () => {
+    const org = await anOrganiser(t);
+    // Someone registers a future staff address they do not hold, and never verifies it.
+    const email = 'future.staff@example.com';
+    const squatter = await register(t, { email, firstName: 'Eve', lastName: 'Mallory', dateOfBirth: bornYearsAgo(22) });
+    const add = () => t.http().post('/api/v1/organisers').set(org.auth).send({ email, firstName: 'Dana', lastName: 'Staff', password: 'ignored-for-existing' });
+    const refused = await add().expect(409);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ status: 409, code: 'EMAIL_NOT_VERIFIED' });
+    expect(refused.body.detail).toMatch(/verif.*reset the account's password/);
+    const squatterAuth = (await session(t, squatter)).auth;
+    expect((await t.http().get('/api/v1/me').set(squatterAuth).expect(200)).body.roles).toEqual(['entrant']);
+    await t.http().get('/api/v1/users').set(squatterAuth).expect(403);
+    const granted = () => t.http().get(`/api/v1/audit?action=user.role_granted&subjectId=${squatter.id}`).set(org.auth).expect(200);
+    expect((await granted()).body.items).toEqual([]);
+
+    // The address's real holder resets the password through the emailed link, which proves the address: now the role can be given.
+    await t.http().post('/api/v1/auth/password/forgot').send({ email }).expect(202);
+    const reset = await t.mail.waitFor(email, (m) => /reset/i.test(m.subject));
+    await t.http().post('/api/v1/auth/password/reset').send({ token: tokenFrom(reset, 'reset-password'), password: 'dana-owns-this-address' }).expect(204);
+    expect((await add().expect(201)).body.roles.sort()).toEqual(['entrant', 'organiser']);
+    expect((await granted()).body.items).toEqual([expect.objectContaining({ actorId: org.id, data: { role: 'organiser' } })]);
+    await t.http().get('/api/v1/me').set(squatterAuth).expect(401);
+    await t.http().post('/api/v1/auth/login').send({ login: email, password: PASSWORD }).expect(401);
+    await signIn(t, email, 'dana-owns-this-address');
+  });
+
+  it('documents the 409 of POST /organisers', async () => {
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body;
+    expect(doc.paths['/api/v1/organisers'].post.responses['409'].description).toContain('EMAIL_NOT_VERIFIED');
   });
 
   it('records sign-ins and password changes, filters by actor and since, newest first', async () => {

@@ -59,13 +59,17 @@ export async function anOrganiser(t: TestApp): Promise<Registered & { auth: Reco
   return { ...registered, auth: (await session(t, registered)).auth };
 }
 
-/** Registers and verifies the email through the real emailed link. */
-export async function aVerifiedEntrant(t: TestApp, o: Record<string, unknown> = {}): Promise<Registered> {
-  const user = await register(t, o);
-  const mail = await t.mail.waitFor(user.email!);
+/** Verifies a registered user's email through the real emailed link. */
+export async function verifyEmail<T extends Registered>(t: TestApp, user: T): Promise<T> {
+  const mail = await t.mail.waitFor(user.email!, (m) => /confirm/i.test(m.subject));
   const res = await t.http().post('/api/v1/auth/verify-email').send({ token: tokenFrom(mail, 'verify-email') });
   if (res.status !== 204) throw new Error(`verify failed: ${res.status}`);
   return user;
+}
+
+/** Registers and verifies the email through the real emailed link. */
+export async function aVerifiedEntrant(t: TestApp, o: Record<string, unknown> = {}): Promise<Registered> {
+  return verifyEmail(t, await register(t, o));
 }
 
 /** A published competition open now (unless overridden), created by an organiser. */

@@ -12,7 +12,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 Commands:
   migrate                                  apply pending database migrations
   create-organiser --email E --password P --first-name F --last-name L
-                                           create an organiser (or give an adult account the role)
+                                           create an organiser (or give the role to an adult account
+                                           whose email is verified)
   demo [--serve]                           run a whole competition end to end on <database>_demo
   seed-demo                                the same, then keep serving it (same as demo --serve)
   badge-key current                        the signing key's public half, as a BADGE_PREVIOUS_KEYS entry

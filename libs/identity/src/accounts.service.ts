@@ -399,7 +399,8 @@ export class AccountsService {
    * Accepting an emailed invitation to an adult role (judges, SPEC §2.4), in the caller's transaction
    * (which spends the invitation's token). The invitation proves the email address, and the organiser
    * who sent it attests adulthood, so a new account has no date of birth. An existing account gains
-   * the role only when it is an adult's: a child's account can never hold an adult role.
+   * the role only when it is an adult's (a child's account can never hold an adult role) and has
+   * verified the address: whoever registered it may not be whoever the invitation reached.
    * `password` is for a new account only; with an existing account the invitee sends none.
    */
   async acceptRoleInvitation(
@@ -414,6 +415,7 @@ export class AccountsService {
         throw IdentityError.invalidFields([{ field: 'password', message: 'this email already has an account: accept without a password' }]);
       if (ageBand(existing.dateOfBirth, this.today()) !== '18+')
         throw new IdentityError('forbidden', 'NOT_AN_ADULT', `Only adults can be given the role ${role}.`);
+      if (!existing.emailVerifiedAt) throw emailNotVerified(role);
       if (!existing.roles.includes(role)) await this.grantRole(manager, existing.id, role, existing.id);
       return { userId: existing.id, created: false };
     }
@@ -433,7 +435,7 @@ export class AccountsService {
     return { userId: user.id, created: true };
   }
 
-  /** Creates an organiser account (CLI, or another organiser), or grants the role to an existing adult. */
+  /** Creates an organiser account (CLI, or another organiser), or grants the role to an existing adult's account with a verified email. */
   async createOrganiser(
     input: { email: string; password?: string; firstName: string; lastName: string },
     actorId: string | null,
@@ -443,6 +445,7 @@ export class AccountsService {
     if (existing) {
       if (ageBand(existing.dateOfBirth, this.today()) !== '18+')
         throw new IdentityError('conflict', 'NOT_AN_ADULT', 'Only adults can be organisers.');
+      if (!existing.emailVerifiedAt) throw emailNotVerified('organiser');
       await this.dataSource.transaction((m) => this.grantRole(m, existing.id, 'organiser', actorId));
       return { user: await this.get(existing.id), created: false };
     }
@@ -470,6 +473,19 @@ export class AccountsService {
     if (taken) throw emailTaken();
   }
 }
+
+/**
+ * Anyone can register an account with an address they do not hold, so an existing account gains an
+ * adult role only once its email is verified (found by email, it has one: the roster rule of SPEC
+ * §2.3 is for accounts without). A password reset through the emailed link verifies it too.
+ */
+const emailNotVerified = (role: Role) =>
+  new IdentityError(
+    'conflict',
+    'EMAIL_NOT_VERIFIED',
+    `The account with this email address has not verified it, so it cannot be given the role ${role} yet. Whoever holds the address must ` +
+      "first verify it from that account, or reset the account's password (the emailed link proves the address is theirs); then try again.",
+  );
 
 const emailTaken = () =>
   new IdentityError('conflict', 'EMAIL_TAKEN', 'An account with this email address already exists.', {

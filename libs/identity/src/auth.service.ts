@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import {
   AppConfig,
   AttemptCounter,
@@ -223,7 +223,7 @@ export class AuthService {
     if (count > RESETS_PER_HOUR) return;
     await this.dataSource.transaction(async (manager) => {
       await this.tokens.revokeFor(manager, RESET_PASSWORD, user.id);
-      const { token } = await this.tokens.issue(manager, RESET_PASSWORD, { subjectId: user.id, ttlMs: RESET_TTL_MS });
+      const { token } = await this.tokens.issue(manager, RESET_PASSWORD, { subjectId: user.id, ttlMs: RESET_TTL_MS, data: user.email ? { email: user.email } : {} });
       await this.notifications.notify(manager, {
         template: 'password-reset',
         userId: user.id,
@@ -241,10 +241,17 @@ export class AuthService {
     this.assertAcceptable(password, 'password', user);
     const passwordHash = await this.passwords.hash(password);
     await this.dataSource.transaction(async (manager) => {
-      await this.tokens.consume(manager, RESET_PASSWORD, token);
+      const row = await this.tokens.consume(manager, RESET_PASSWORD, token);
       await manager.getRepository(User).update({ id: user.id }, { passwordHash, oneTimePasswordHash: null, mustChangePassword: false });
       await this.revokeSessions(manager, user.id, 'password_reset');
       await this.audit.record({ action: 'auth.password_reset', actorId: user.id, subjectType: 'user', subjectId: user.id }, manager);
+      // The link went to the account's address, which following it proves, as a verification link would: only while the account still uses it.
+      if (row.data.email) {
+        const { affected } = await manager
+          .getRepository(User)
+          .update({ id: user.id, email: row.data.email, emailVerifiedAt: IsNull() }, { emailVerifiedAt: this.clock.now() });
+        if (affected) await this.audit.record({ action: 'user.email_verified', actorId: user.id, subjectType: 'user', subjectId: user.id }, manager);
+      }
       await this.notifyPasswordChanged(manager, user);
     });
     await this.unlock(user);

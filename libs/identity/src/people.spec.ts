@@ -52,7 +52,35 @@ describe('display names', () => {
         { firstName: 'Ava', lastName: 'Jones' },
       ]),
     ).toEqual(['Sam Jon.', 'Sam Joh.', 'Sam S.', 'Ava J.']);
-    // identical names stay identical after 3 extra letters: nothing more is revealed
-    expect(displayNames([{ firstName: 'Li', lastName: 'Wang' }, { firstName: 'Li', lastName: 'Wang' }])).toEqual(['Li Wang.', 'Li Wang.']);
+  });
+
+  const names = (...full: string[]) => displayNames(full.map((n) => ({ firstName: n.split(' ')[0], lastName: n.split(' ').slice(1).join(' ') })));
+
+  it('adds no letters for identical names: they cannot be told apart, and the surname stays unpublished', () => {
+    expect(names('Amira Khan', 'Amira Khan')).toEqual(['Amira K.', 'Amira K.']);
+    expect(names('Li Wang', 'Li Wang')).toEqual(['Li W.', 'Li W.']);
+    // added only as far as they separate them from someone else
+    expect(names('Amira Khan', 'Amira Khan', 'Amira Kelly')).toEqual(['Amira Kh.', 'Amira Kh.', 'Amira Ke.']);
+  });
+
+  it('never shows a whole surname, so names differing only at its last letter stay alike', () => {
+    expect(names('Amira Khan', 'Amira Khal')).toEqual(['Amira K.', 'Amira K.']);
+    expect(names('Sam Jones', 'Sam Jonas')).toEqual(['Sam Jone.', 'Sam Jona.']);
+    expect(names('Sam Jones', 'Sam Jonas', 'Sam Johnson')).toEqual(['Sam Jone.', 'Sam Jona.', 'Sam Joh.']);
+    expect(displayName('Li', 'Wang', 3)).toBe('Li Wan.');
+  });
+
+  it('handles short surnames: at most all but their last letter', () => {
+    expect(names('Bo Ng', 'Bo Ny')).toEqual(['Bo N.', 'Bo N.']);
+    expect(names('Bo Ng', 'Bo Ma')).toEqual(['Bo N.', 'Bo M.']);
+    expect(names('Jo Lee', 'Jo Lim', 'Jo Lea')).toEqual(['Jo Le.', 'Jo Li.', 'Jo Le.']);
+    expect(names('Jo Li', 'Jo Lindqvist')).toEqual(['Jo L.', 'Jo Li.']);
+    expect(names('Jo O', 'Jo O')).toEqual(['Jo O.', 'Jo O.']); // a one-letter surname is its own initial
+  });
+
+  it('adds at most 3 letters after the initial', () => {
+    expect(names('Sam Robertson', 'Sam Robinson')).toEqual(['Sam Robe.', 'Sam Robi.']);
+    expect(names('Sam Robertson', 'Sam Robertsen', 'Sam Roberts')).toEqual(['Sam R.', 'Sam R.', 'Sam R.']);
+    expect(displayName('Sam', 'Robertson', 8)).toBe('Sam Robe.');
   });
 });

@@ -102,33 +102,45 @@ export function mayAppearInPublic(person: { ageBand: AgeBand; consentStatus: Con
   return person.ageBand !== 'U13' || person.consentStatus === 'granted';
 }
 
-/** "Amira K." — first name and surname initial. */
-export function displayName(firstName: string, lastName: string, extraLetters = 0): string {
+const MAX_EXTRA_LETTERS = 3;
+
+/** The surname letters a display name may ever show: the initial and up to 3 more, but never the whole surname (past its initial). */
+function showableSurname(lastName: string): string[] {
   const surname = [...lastName.trim()];
+  return surname.slice(0, Math.max(1, Math.min(1 + MAX_EXTRA_LETTERS, surname.length - 1)));
+}
+
+/** "Amira K." — first name and surname initial (with up to `extraLetters` more, never the whole surname). */
+export function displayName(firstName: string, lastName: string, extraLetters = 0): string {
+  const surname = showableSurname(lastName);
   if (!surname.length) return firstName.trim();
   return `${firstName.trim()} ${surname.slice(0, 1 + extraLetters).join('')}.`;
 }
 
 /**
  * Display names for one list: first name + initial, with up to 3 more surname letters only where
- * needed to tell two people apart (SPEC §2.1).
+ * they tell two people apart (SPEC §2.1). Each person shows one letter past the longest start of
+ * the surname they share with someone of the same first name whose showable letters differ, so any
+ * two such people end up with different names. People whose showable letters are the same (two
+ * "Amira Khan"s, or "Khan" and "Khal") cannot be told apart without revealing more, so no letters are
+ * added for that: they look alike, as a numbered suffix would say nothing true about who is who.
  */
 export function displayNames(people: { firstName: string; lastName: string }[]): string[] {
-  const names = people.map((p) => displayName(p.firstName, p.lastName));
-  for (let extra = 1; extra <= 3; extra++) {
-    const counts = new Map<string, number>();
-    for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
-    let changed = false;
-    names.forEach((n, i) => {
-      if ((counts.get(n) ?? 0) > 1) {
-        const longer = displayName(people[i].firstName, people[i].lastName, extra);
-        if (longer !== n) {
-          names[i] = longer;
-          changed = true;
-        }
-      }
-    });
-    if (!changed) break;
-  }
-  return names;
+  const shown = people.map((p) => showableSurname(p.lastName));
+  const byFirstName = new Map<string, string[][]>();
+  people.forEach((p, i) => {
+    const first = p.firstName.trim();
+    if (!byFirstName.has(first)) byFirstName.set(first, []);
+    byFirstName.get(first)!.push(shown[i]);
+  });
+  return people.map((p, i) => {
+    const own = shown[i];
+    let extra = 0;
+    for (const other of byFirstName.get(p.firstName.trim())!) {
+      let shared = 0;
+      while (shared < own.length && own[shared] === other[shared]) shared++;
+      if (shared < Math.max(own.length, other.length)) extra = Math.max(extra, shared);
+    }
+    return displayName(p.firstName, p.lastName, extra);
+  });
 }

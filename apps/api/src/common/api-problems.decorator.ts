@@ -16,10 +16,9 @@ const DESCRIPTIONS: Record<number, string> = {
   429: 'Rate limited (see Retry-After)',
 };
 
+/** Documents one problem+json answer of a route, described for that route when the generic words say too little. */
+export const ApiProblem = (status: number, description = DESCRIPTIONS[status] ?? 'Error') =>
+  ApiResponse({ status, description, type: ProblemDto, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } } });
+
 /** Documents the problem+json answers of a route. */
-export const ApiProblems = (...statuses: number[]) =>
-  applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ProblemDto, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } } }),
-    ),
-  );
+export const ApiProblems = (...statuses: number[]) => applyDecorators(...statuses.map((status) => ApiProblem(status)));

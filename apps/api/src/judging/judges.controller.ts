@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/identity';
 import { ConflictsService, JudgeInvitationsService, ScoringService } from '@app/judging';
-import { ApiProblems } from '../common/api-problems.decorator.js';
+import { ApiProblem, ApiProblems } from '../common/api-problems.decorator.js';
 import { CurrentUser, Public, Roles } from '../common/auth.decorators.js';
 import { IdParam } from '../common/dto.js';
 import { Idempotent } from '../common/idempotency.interceptor.js';
@@ -40,8 +40,13 @@ export class JudgesController {
   @Public()
   @Post('judges/invitations/:token/accept')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: '`{password}` creates an adult judge account; `{}` gives an existing adult account the role' })
-  @ApiProblems(400, 403, 404, 409, 410)
+  @ApiNoContentResponse({ description: '`{password}` creates an adult judge account; `{}` gives an existing adult account with a verified email the role' })
+  @ApiProblems(400, 403, 404, 410)
+  @ApiProblem(
+    409,
+    'Nothing changed and the link still works: `EMAIL_NOT_VERIFIED` when the address already has an account whose email was never ' +
+      'verified (verify it, or reset that account’s password, then accept again).',
+  )
   async accept(@Param() { token }: InvitationTokenParam, @Body() dto: AcceptInvitationDto): Promise<void> {
     await this.invitations.accept(token, dto.password);
   }

@@ -72,6 +72,7 @@ export async function runDemo(base: AppConfig, { serve }: { serve: boolean }): P
 
     // A school and its teacher, verified by the organiser.
     await api.post('/auth/register', { accountType: 'teacher', email: 'grace.hopper@hillside.demo', password: PASSWORD, firstName: 'Grace', lastName: 'Hopper', dateOfBirth: yearsAgo(38), region: 'north-west' });
+    await api.call('POST', '/auth/verify-email', { body: { token: await mail.token('grace.hopper@hillside.demo', /confirm/i, 'verify-email') }, expect: 204 });
     const teacher = await signIn('grace.hopper@hillside.demo');
     const school = await api.post('/schools', { urn: '104512', name: 'Hillside Academy', postcode: 'M1 4BT' }, teacher);
     const teacherId = (await api.get('/me', teacher)).id as string;
