@@ -5,7 +5,7 @@ import { readStandardJson } from '../libs/badges/testing/open-badges-fixtures.js
 import { GRANT_COLUMNS } from '@app/open-data';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { aCompetition, aSignedInEntrant, anIdea, anOrganiser, bornYearsAgo } from './support/builders.js';
-import { aJudge, waitForJob } from './support/judging.js';
+import { aJudge, judgeAndPublish } from './support/judging.js';
 
 /**
  * Open data after a real competition: four entrants (one team), three judges, a screening and a
@@ -34,24 +34,7 @@ beforeAll(async () => {
   t.clock.advance(6 * 60_000);
 
   const quality = (title: string) => 10 - 'ABCD'.indexOf(title.slice(-1)) * 2;
-  for (const body of [{ kind: 'screening', name: 'Screening', shortlistSize: 4 }, { kind: 'final', name: 'Final' }]) {
-    const round = await t.http().post(`/api/v1/competitions/${comp.id}/rounds`).set(org.auth).send(body).expect(201);
-    await waitForJob(t, org.auth, (await t.http().post(`/api/v1/rounds/${round.body.id}/assign`).set(org.auth).expect(202)).body.jobId);
-    for (const judge of judges) {
-      const queue = await t.http().get('/api/v1/judge/assignments').query({ roundId: round.body.id, limit: 100 }).set(judge.auth).expect(200);
-      for (const a of queue.body.items) {
-        const q = quality(a.idea.title);
-        await t.http()
-          .put(`/api/v1/judge/assignments/${a.id}/score`)
-          .set(judge.auth)
-          .send({ scores: { innovation: q, impact: q, feasibility: q, digital: q, presentation: q }, feedback: 'Clear and well argued; test it with real users next.' })
-          .expect(200);
-      }
-    }
-    await waitForJob(t, org.auth, (await t.http().post(`/api/v1/rounds/${round.body.id}/close`).set(org.auth).expect(202)).body.jobId);
-    if (body.kind === 'final') await t.http().post(`/api/v1/rounds/${round.body.id}/confirm`).set(org.auth).send({}).expect(200);
-  }
-  await waitForJob(t, org.auth, (await t.http().post(`/api/v1/competitions/${comp.id}/results/publish`).set(org.auth).expect(202)).body.jobId);
+  await judgeAndPublish(t, org, comp.id, judges, quality, 4);
 }, 180_000);
 
 afterAll(async () => {

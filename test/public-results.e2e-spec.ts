@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { aClass, aCompetition, aSignedInEntrant, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, register, session, type SignedInUser } from './support/builders.js';
 import { tokenFrom } from './support/mail-capture.js';
-import { aJudge, waitForJob } from './support/judging.js';
+import { aJudge, judgeAndPublish } from './support/judging.js';
 
 /**
  * What the public sees of published results after they change underneath: a member whose date of birth is
@@ -61,24 +61,7 @@ beforeAll(async () => {
   for (let j = 0; j < 3; j++) judges.push(await aJudge(t, org));
   t.clock.advance(6 * 60_000);
   const quality = (title: string) => 10 - 'ABCDE'.indexOf(title.slice(-1));
-  for (const body of [{ kind: 'screening', name: 'Screening', shortlistSize: 5 }, { kind: 'final', name: 'Final' }]) {
-    const round = await t.http().post(`/api/v1/competitions/${comp.id}/rounds`).set(org.auth).send(body).expect(201);
-    await waitForJob(t, org.auth, (await t.http().post(`/api/v1/rounds/${round.body.id}/assign`).set(org.auth).expect(202)).body.jobId);
-    for (const judge of judges) {
-      const queue = await t.http().get('/api/v1/judge/assignments').query({ roundId: round.body.id, limit: 100 }).set(judge.auth).expect(200);
-      for (const a of queue.body.items) {
-        const q = quality(a.idea.title);
-        await t.http()
-          .put(`/api/v1/judge/assignments/${a.id}/score`)
-          .set(judge.auth)
-          .send({ scores: { innovation: q, impact: q, feasibility: q, digital: q, presentation: q }, feedback: 'Clear and well argued; test it with real users next.' })
-          .expect(200);
-      }
-    }
-    await waitForJob(t, org.auth, (await t.http().post(`/api/v1/rounds/${round.body.id}/close`).set(org.auth).expect(202)).body.jobId);
-    if (body.kind === 'final') await t.http().post(`/api/v1/rounds/${round.body.id}/confirm`).set(org.auth).send({}).expect(200);
-  }
-  await waitForJob(t, org.auth, (await t.http().post(`/api/v1/competitions/${comp.id}/results/publish`).set(org.auth).expect(202)).body.jobId);
+  await judgeAndPublish(t, org, comp.id, judges, quality, 5);
 }, 180_000);
 
 afterAll(async () => {

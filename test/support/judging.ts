@@ -44,6 +44,32 @@ export async function waitForJob(t: TestApp, auth: Record<string, string>, jobId
   );
 }
 
+/**
+ * Takes a competition past its deadline through a screening round (top `shortlistSize` shortlisted) and
+ * a final to published results: every judge scores each queued entry `quality(title)` on every
+ * criterion, and the final is confirmed as tallied.
+ */
+export async function judgeAndPublish(t: TestApp, organiser: Auth, competitionId: string, judges: Auth[], quality: (title: string) => number, shortlistSize: number): Promise<void> {
+  for (const body of [{ kind: 'screening', name: 'Screening', shortlistSize }, { kind: 'final', name: 'Final' }]) {
+    const round = await t.http().post(`/api/v1/competitions/${competitionId}/rounds`).set(organiser.auth).send(body).expect(201);
+    await waitForJob(t, organiser.auth, (await t.http().post(`/api/v1/rounds/${round.body.id}/assign`).set(organiser.auth).expect(202)).body.jobId);
+    for (const judge of judges) {
+      const queue = await t.http().get('/api/v1/judge/assignments').query({ roundId: round.body.id, limit: 100 }).set(judge.auth).expect(200);
+      for (const a of queue.body.items) {
+        const q = quality(a.idea.title);
+        await t.http()
+          .put(`/api/v1/judge/assignments/${a.id}/score`)
+          .set(judge.auth)
+          .send({ scores: { innovation: q, impact: q, feasibility: q, digital: q, presentation: q }, feedback: 'Clear and well argued; test it with real users next.' })
+          .expect(200);
+      }
+    }
+    await waitForJob(t, organiser.auth, (await t.http().post(`/api/v1/rounds/${round.body.id}/close`).set(organiser.auth).expect(202)).body.jobId);
+    if (body.kind === 'final') await t.http().post(`/api/v1/rounds/${round.body.id}/confirm`).set(organiser.auth).send({}).expect(200);
+  }
+  await waitForJob(t, organiser.auth, (await t.http().post(`/api/v1/competitions/${competitionId}/results/publish`).set(organiser.auth).expect(202)).body.jobId);
+}
+
 /** Every key anywhere in a JSON value, paths included, for deny-list checks. */
 export function keysOf(value: unknown, path = '$', out: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v, i) => keysOf(v, `${path}[${i}]`, out));
