@@ -487,6 +487,19 @@ describe('final round', () => {
     const ideaC = entries.find((e) => e.title === 'Idea C')!;
     const badOverride = await t.http().post(`/api/v1/rounds/${finalId}/confirm`).set(org.auth).send({ overrides: [{ ideaId: ideaD.ideaId, outcome: 'shortlisted', reason: 'wrong kind' }] }).expect(400);
     expect(badOverride.body.errors[0].field).toBe('overrides[0].outcome');
+    // What stands is what publication pays: no extra winner, none hidden since the tally.
+    const tooMany = await t.http()
+      .post(`/api/v1/rounds/${finalId}/confirm`)
+      .set(org.auth)
+      .send({ overrides: [{ ideaId: ideaC.ideaId, outcome: 'winner', reason: 'One more prize, please' }] })
+      .expect(409);
+    expect(tooMany.body).toMatchObject({ code: 'OUTCOMES_NOT_CONFIRMABLE', errors: [{ field: 'overrides', message: '4 ideas would be winner for 3 places' }] });
+    const ideaB = entries.find((e) => e.title === 'Idea B')!;
+    await t.http().post(`/api/v1/ideas/${ideaB.ideaId}/hide`).set(org.auth).send({ reason: 'Checking a report' }).expect(200);
+    const hidden = await t.http().post(`/api/v1/rounds/${finalId}/confirm`).set(org.auth).send({}).expect(409);
+    expect(hidden.body.errors).toEqual([{ field: 'overrides', message: `idea ${ideaB.ideaId} is hidden: give it no outcome (null) to confirm` }]);
+    await t.http().post(`/api/v1/ideas/${ideaB.ideaId}/unhide`).set(org.auth).send({ reason: 'Report dismissed' }).expect(200);
+    expect((await t.http().get(`/api/v1/rounds/${finalId}`).set(org.auth).expect(200)).body.status).toBe('tallied'); // nothing changed
     const confirmed = await t.http()
       .post(`/api/v1/rounds/${finalId}/confirm`)
       .set(org.auth)

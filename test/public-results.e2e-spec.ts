@@ -15,6 +15,7 @@ let competitionId: string;
 const ideas: Record<string, string> = {};
 let kit: SignedInUser; // 15 at entry, in Idea A's team (Wales); the organiser corrects them to 12
 let consentToken: string; // the link emailed to the parent of Lily (12, Idea B's owner, Scotland)
+const judges: SignedInUser[] = [];
 
 const publicResults = async () => (await t.http().get(`/api/v1/public/competitions/${competitionId}/results`).expect(200)).body;
 const winner = (body: { winners: { title: string }[] }, title: string) => body.winners.find((w) => w.title === title);
@@ -57,7 +58,6 @@ beforeAll(async () => {
     await t.http().post(`/api/v1/ideas/${ideas[title]}/submit`).set(owner.auth).expect(200);
   }
 
-  const judges = [];
   for (let j = 0; j < 3; j++) judges.push(await aJudge(t, org));
   t.clock.advance(6 * 60_000);
   const quality = (title: string) => 10 - 'ABCDE'.indexOf(title.slice(-1));
@@ -127,4 +127,31 @@ describe('public results and grants after publication', () => {
     const doc = (await t.http().get('/api/docs-json').expect(200)).body;
     expect(doc.components.schemas.PublicWinnerDto.properties.awardPence).toMatchObject({ type: 'integer', nullable: true });
   });
+});
+
+describe('an idea hidden after the final is confirmed, before publication', () => {
+  it('is neither paid, badged, told it won nor given an outcome; the other winner is', async () => {
+    const comp = await aCompetition(t, org, { closesAt: new Date(t.clock.now().getTime() + 5 * 60_000).toISOString(), prizeCount: 2, prizeAmountPence: 1_000_000 });
+    const owners: Record<string, SignedInUser> = {};
+    const ideaOf: Record<string, string> = {};
+    for (const title of ['Idea X', 'Idea Y', 'Idea Z']) {
+      owners[title] = await aSignedInEntrant(t);
+      ideaOf[title] = (await anIdea(t, owners[title], comp.id, { title })).id;
+      await t.http().post(`/api/v1/ideas/${ideaOf[title]}/submit`).set(owners[title].auth).expect(200);
+    }
+    t.clock.advance(6 * 60_000);
+    const quality = (title: string) => ({ 'Idea X': 10, 'Idea Y': 8, 'Idea Z': 3 })[title]!;
+    await judgeAndPublish(t, org, comp.id, judges, quality, 3, async () => {
+      await t.http().post(`/api/v1/ideas/${ideaOf['Idea X']}/hide`).set(org.auth).send({ reason: 'Copied from a published app' }).expect(200);
+    });
+    const awards = (await t.http().get('/api/v1/awards').query({ competitionId: comp.id }).set(org.auth).expect(200)).body.items;
+    expect(awards.map((a: { ideaId: string }) => a.ideaId)).toEqual([ideaOf['Idea Y']]);
+    const x = (await t.http().get(`/api/v1/ideas/${ideaOf['Idea X']}`).set(owners['Idea X'].auth).expect(200)).body;
+    expect(x.outcome).toBeNull();
+    expect((await t.http().get(`/api/v1/ideas/${ideaOf['Idea Y']}`).set(owners['Idea Y'].auth).expect(200)).body.outcome).toBe('winner');
+    expect(t.mail.to(owners['Idea X'].email!).some((m) => /Congratulations/.test(m.subject))).toBe(false);
+    await t.mail.waitFor(owners['Idea Y'].email!, (m) => /Congratulations/.test(m.subject));
+    const badges = (await t.http().get('/api/v1/me/badges').set(owners['Idea X'].auth).expect(200)).body.items;
+    expect(badges.map((b: { badge: { slug: string } }) => b.badge.slug)).not.toContain('winner');
+  }, 120_000);
 });

@@ -49,7 +49,15 @@ export async function waitForJob(t: TestApp, auth: Record<string, string>, jobId
  * a final to published results: every judge scores each queued entry `quality(title)` on every
  * criterion, and the final is confirmed as tallied.
  */
-export async function judgeAndPublish(t: TestApp, organiser: Auth, competitionId: string, judges: Auth[], quality: (title: string) => number, shortlistSize: number): Promise<void> {
+export async function judgeAndPublish(
+  t: TestApp,
+  organiser: Auth,
+  competitionId: string,
+  judges: Auth[],
+  quality: (title: string) => number,
+  shortlistSize: number,
+  beforePublish: () => Promise<void> = async () => {},
+): Promise<void> {
   for (const body of [{ kind: 'screening', name: 'Screening', shortlistSize }, { kind: 'final', name: 'Final' }]) {
     const round = await t.http().post(`/api/v1/competitions/${competitionId}/rounds`).set(organiser.auth).send(body).expect(201);
     await waitForJob(t, organiser.auth, (await t.http().post(`/api/v1/rounds/${round.body.id}/assign`).set(organiser.auth).expect(202)).body.jobId);
@@ -67,6 +75,7 @@ export async function judgeAndPublish(t: TestApp, organiser: Auth, competitionId
     await waitForJob(t, organiser.auth, (await t.http().post(`/api/v1/rounds/${round.body.id}/close`).set(organiser.auth).expect(202)).body.jobId);
     if (body.kind === 'final') await t.http().post(`/api/v1/rounds/${round.body.id}/confirm`).set(organiser.auth).send({}).expect(200);
   }
+  await beforePublish();
   await waitForJob(t, organiser.auth, (await t.http().post(`/api/v1/competitions/${competitionId}/results/publish`).set(organiser.auth).expect(202)).body.jobId);
 }
 

@@ -24,6 +24,15 @@ interface Placed {
   rank: number;
 }
 
+interface Placing {
+  winners: Placed[];
+  finalists: Placed[];
+  /** Shortlisted at screening but not in the final. */
+  shortlisted: Placed[];
+  /** Everyone shortlisted at screening (the `shortlisted` badge). */
+  everShortlisted: Placed[];
+}
+
 const NOTIFY_BATCH = 500;
 const ORGANISER = { roles: ['organiser'] };
 
@@ -76,7 +85,7 @@ export class PublicationService {
     if (!publication) return { skipped: 'no publication was requested' };
     if (publication.completedAt) return { skipped: 'already published' };
     const competition = await this.competitions.get(competitionId, ORGANISER);
-    const placing = await this.placing(publication.finalRoundId);
+    const placing = await this.placing(competitionId, publication.finalRoundId);
     if (!publication.releasedAt) await this.release(competitionId, publication.finalRoundId, competition.prizeAmountPence, placing);
     await progress(20);
 
@@ -150,10 +159,7 @@ export class PublicationService {
     const competition = await this.competitions.get(competitionId);
     const publication = await this.dataSource.getRepository(ResultsPublication).findOneBy({ competitionId });
     if (competition.status !== 'results' || !publication?.releasedAt) throw new JudgingError('not_found', 'RESULTS_NOT_PUBLISHED', 'The results are not published yet.');
-    const placing = await this.placing(publication.finalRoundId);
-    const hidden = new Set(await this.entries.hidden([competitionId]));
-    const winners = placing.winners.filter((p) => !hidden.has(p.ideaId));
-    const finalists = placing.finalists.filter((p) => !hidden.has(p.ideaId));
+    const { winners, finalists } = await this.placing(competitionId, publication.finalRoundId);
     const snapshots = await this.entries.snapshots([...winners, ...finalists].map((p) => p.versionId));
     const awards: { idea_id: string; amount_pence: number }[] = await this.dataSource.query(
       `SELECT idea_id, amount_pence FROM funding_award WHERE competition_id = $1 AND status <> 'withdrawn'`,
@@ -179,8 +185,13 @@ export class PublicationService {
     return Boolean(row?.releasedAt);
   }
 
-  /** Winners and finalists of the final round (best first), and the screening shortlist that did not reach it. */
-  private async placing(finalRoundId: string): Promise<{ winners: Placed[]; finalists: Placed[]; shortlisted: Placed[] }> {
+  /**
+   * Winners and finalists of the final round (best first), and the screening shortlist that did not reach
+   * it — less any idea hidden now: it has left judging (SPEC §2.3), so it is neither paid, badged, told it
+   * won nor listed (confirmation refuses a hidden winner; this covers one hidden after it).
+   */
+  private async placing(competitionId: string, finalRoundId: string): Promise<Placing> {
+    const hidden = new Set(await this.entries.hidden([competitionId]));
     const final: (Placed & { outcome: string | null })[] = (
       await this.dataSource.query(
         `SELECT e.idea_id, e.version_id, r.rank, r.outcome FROM round_result r JOIN round_entry e ON e.round_id = r.round_id AND e.idx = r.entry_idx
@@ -196,15 +207,18 @@ export class PublicationService {
         WHERE f.id = $1 ORDER BY r.rank`,
       [finalRoundId],
     );
+    const shown = final.filter((f) => !hidden.has(f.ideaId));
+    const screened = screening.filter((s) => !hidden.has(s.idea_id)).map((s) => ({ ideaId: s.idea_id, versionId: s.version_id, rank: s.rank }));
     return {
-      winners: final.filter((f) => f.outcome === 'winner'),
-      finalists: final.filter((f) => f.outcome !== 'winner'),
-      shortlisted: screening.filter((s) => !inFinal.has(s.idea_id)).map((s) => ({ ideaId: s.idea_id, versionId: s.version_id, rank: s.rank })),
+      winners: shown.filter((f) => f.outcome === 'winner'),
+      finalists: shown.filter((f) => f.outcome !== 'winner'),
+      shortlisted: screened.filter((s) => !inFinal.has(s.ideaId)),
+      everShortlisted: screened,
     };
   }
 
   /** Step 1, in one transaction (see the class comment). */
-  private async release(competitionId: string, finalRoundId: string, prizeAmountPence: number, placing: { winners: Placed[]; finalists: Placed[]; shortlisted: Placed[] }): Promise<void> {
+  private async release(competitionId: string, finalRoundId: string, prizeAmountPence: number, placing: Placing): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const [locked] = await m.query(`SELECT released_at FROM results_publication WHERE competition_id = $1 FOR UPDATE`, [competitionId]);
       if (locked.released_at) return;
@@ -222,15 +236,8 @@ export class PublicationService {
         ...placing.winners.map((p) => ({ ideaId: p.ideaId, outcome: 'winner' as const })),
       ]);
       // Badges accumulate: a winner was also a finalist and (after a screening round) shortlisted.
-      const screeningShortlist: { idea_id: string; version_id: string }[] = await m.query(
-        `SELECT e.idea_id, e.version_id FROM judging_round f
-           JOIN round_result r ON r.round_id = f.previous_round_id AND r.outcome = 'shortlisted'
-           JOIN round_entry e ON e.round_id = r.round_id AND e.idx = r.entry_idx
-          WHERE f.id = $1`,
-        [finalRoundId],
-      );
       const earners: { badge: BuiltInBadge; ideaId: string; versionId: string }[] = [
-        ...screeningShortlist.map((s) => ({ badge: 'shortlisted' as const, ideaId: s.idea_id, versionId: s.version_id })),
+        ...placing.everShortlisted.map((s) => ({ badge: 'shortlisted' as const, ideaId: s.ideaId, versionId: s.versionId })),
         ...[...placing.winners, ...placing.finalists].map((p) => ({ badge: 'finalist' as const, ideaId: p.ideaId, versionId: p.versionId })),
         ...placing.winners.map((p) => ({ badge: 'winner' as const, ideaId: p.ideaId, versionId: p.versionId })),
       ];

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, MoreThan, type EntityManager } from 'typeorm';
 import { AuditService, Clock, decodeCursor, toPage, type FieldError, type Page } from '@app/platform';
 import { PeopleDirectory } from '@app/identity';
-import { CompetitionsService, type CompetitionView } from '@app/competitions';
+import { CompetitionsService, EntriesService, type CompetitionView } from '@app/competitions';
 import { JudgingError, roundNotFound, wrongRoundStatus } from '../judging.errors.js';
 import { JudgingQueue } from '../judging.queue.js';
 import { DEFAULT_RUBRIC, validateRubric, type RubricCriterion } from '../tally/rubric.js';
@@ -73,6 +73,7 @@ export class RoundsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly competitions: CompetitionsService,
+    private readonly entries: EntriesService,
     private readonly people: PeopleDirectory,
     private readonly queue: JudgingQueue,
     private readonly audit: AuditService,
@@ -191,6 +192,8 @@ export class RoundsService {
   /**
    * POST /rounds/:id/confirm: an organiser confirms a tallied round's outcome, overriding some with a
    * reason each (an ineligible winner, say). Audited; the computed outcome stays on record beside it.
+   * What stands must make sense, since publication pays it: no more winners than prizes (shortlisted
+   * than shortlist places), none hidden since the tally, none without a score — else 409 listing each.
    */
   async confirm(actorId: string, roundId: string, overrides: OutcomeOverride[]): Promise<RoundView> {
     return this.dataSource.transaction(async (m) => {
@@ -219,11 +222,30 @@ export class RoundsService {
             WHERE round_result.round_id = $1 AND round_result.entry_idx = x.idx`,
           [roundId, overrides.map((o) => idxOf.get(o.ideaId)), overrides.map((o) => o.outcome)],
         );
+      await this.assertConfirmable(m, round);
       const clean = overrides.map((o) => ({ ideaId: o.ideaId, outcome: o.outcome, reason: o.reason.trim() }));
       await m.getRepository(Round).update({ id: roundId }, { status: 'confirmed', overrides: clean, confirmedAt: this.clock.now(), confirmedBy: actorId });
       await this.audit.record({ action: 'round.confirmed', actorId, subjectType: 'round', subjectId: roundId, data: { overrides: clean } }, m);
       return this.view(await this.find(roundId, m), (await this.judgeCounts([roundId], m)).get(roundId) ?? 0);
     });
+  }
+
+  private async assertConfirmable(m: EntityManager, round: Round): Promise<void> {
+    const standing: { idea_id: string; judge_count: number }[] = await m.query(
+      `SELECT e.idea_id, r.judge_count FROM round_result r JOIN round_entry e ON e.round_id = r.round_id AND e.idx = r.entry_idx
+        WHERE r.round_id = $1 AND r.outcome IS NOT NULL ORDER BY r.rank`,
+      [round.id],
+    );
+    const places = round.kind === 'final' ? (await this.competitionOf(round, m)).prizeCount : round.shortlistSize;
+    const outcome = round.kind === 'final' ? 'winner' : 'shortlisted';
+    const hidden = new Set(await this.entries.hidden([round.competitionId], m));
+    const errors: FieldError[] = [];
+    if (standing.length > places) errors.push({ field: 'overrides', message: `${standing.length} ideas would be ${outcome} for ${places} places` });
+    for (const s of standing) {
+      if (hidden.has(s.idea_id)) errors.push({ field: 'overrides', message: `idea ${s.idea_id} is hidden: give it no outcome (null) to confirm` });
+      if (s.judge_count === 0) errors.push({ field: 'overrides', message: `idea ${s.idea_id} has no scores and cannot be ${outcome}` });
+    }
+    if (errors.length) throw new JudgingError('conflict', 'OUTCOMES_NOT_CONFIRMABLE', 'The outcome cannot be confirmed as it stands.', { errors });
   }
 
   /** The results header and judges; 409 until tallied. Items come from `resultItems`, streamed. */
