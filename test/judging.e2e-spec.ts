@@ -609,6 +609,11 @@ describe('publication', () => {
     const awards = (await t.http().get('/api/v1/awards').query({ competitionId: comp.id }).set(org.auth).expect(200)).body.items;
     const award = awards.find((a: { ideaId: string }) => a.ideaId === entries[0].ideaId);
     expect((await t.http().patch(`/api/v1/awards/${award.id}`).set(org.auth).send({ status: 'accepted' }).expect(400)).body.errors[0].field).toBe('payee');
+    // An incomplete payee is a 400 naming each missing field.
+    const incomplete = await t.http().patch(`/api/v1/awards/${award.id}`).set(org.auth).send({ payee: { kind: 'parent_guardian' } }).expect(400);
+    expect(incomplete.body.errors.map((e: { field: string }) => e.field)).toEqual(['payee.name', 'payee.email']);
+    const noEmail = await t.http().patch(`/api/v1/awards/${award.id}`).set(org.auth).send({ payee: { kind: 'parent_guardian', name: 'Pat Parent' } }).expect(400);
+    expect(noEmail.body.errors.map((e: { field: string }) => e.field)).toEqual(['payee.email']);
     const minor = await t.http().patch(`/api/v1/awards/${award.id}`).set(org.auth).send({ payee: { kind: 'member', userId: entries[0].owner.id } }).expect(400);
     expect(minor.body.errors[0].message).toMatch(/under 18/);
     const accepted = await t.http()

@@ -29,6 +29,8 @@ beforeAll(async () => {
   await t.http().post(`/api/v1/ideas/${ideas[0].id}/members`).set(owners[0].auth).send({ username: owners[4].username }).expect(201);
   await t.http().post(`/api/v1/ideas/${ideas[0].id}/members/accept`).set(owners[4].auth).expect(200);
   for (let i = 0; i < 4; i++) await t.http().post(`/api/v1/ideas/${ideas[i].id}/submit`).set(owners[i].auth).expect(200);
+  // Edited after submitting, never resubmitted: the draft was not judged and must not be published.
+  await t.http().patch(`/api/v1/ideas/${ideas[1].id}`).set(owners[1].auth).send({ title: 'Unsubmitted draft title', summary: 'Unsubmitted draft summary' }).expect(200);
   const judges = [];
   for (let j = 0; j < 3; j++) judges.push(await aJudge(t, org, { firstName: 'Judge', lastName: `Number${'ABC'[j]}` }));
   t.clock.advance(6 * 60_000);
@@ -57,6 +59,8 @@ describe('GET /open-data/grants.json', () => {
     const first = res.body.grants[0];
     expect(first).toMatchObject({ currency: 'GBP', amountAwarded: 15000, recipientIndividual: { name: 'Individual Recipient' } });
     expect(first.recipientIndividual.id).toMatch(/^360G-/);
+    expect(res.body.grants.map((g: { title: string }) => g.title.replace(/^.*: /, '')).sort()).toEqual(['Idea A', 'Idea B', 'Idea C']);
+    expect(JSON.stringify(res.body)).not.toContain('Unsubmitted draft');
     const team = res.body.grants.find((g: { title: string }) => g.title.endsWith('Idea A'));
     expect(team.beneficiaryLocation.map((l: { name: string }) => l.name).sort()).toEqual(['London', 'North East']);
     const text = JSON.stringify(res.body);

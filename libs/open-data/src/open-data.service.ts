@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AppConfig, Clock } from '@app/platform';
+import { AppConfig, Clock, londonDate } from '@app/platform';
 import { PeopleDirectory, mayAppearInPublic, type Region } from '@app/identity';
 import { toCsv } from './csv.js';
 import { REGION_LOCATIONS } from './regions.js';
@@ -76,7 +76,7 @@ export class OpenDataService {
         description: r.idea_summary || r.idea_title,
         currency: r.currency,
         amountAwarded: r.amount_pence / 100,
-        awardDate: r.awarded_at.toISOString().slice(0, 10),
+        awardDate: londonDate(r.awarded_at), // calendar dates are London's (SPEC)
         recipientIndividual: { id: r.reference, name: 'Individual Recipient' },
         beneficiaryLocation: r.regions.map((region) => location(region)),
         fundingOrganization: [{ id: funderId, name: funderName }],
@@ -151,6 +151,7 @@ export class OpenDataService {
   /**
    * Published awards of visible ideas (a hidden idea leaves public lists, SPEC §2.3) with a stable random recipient
    * reference (allocated on first publication), located by the regions of the members who may appear in public (SPEC §2.1).
+   * Title, summary and team are the entry as judged in the final (the snapshot), never the idea's live draft.
    */
   private async grantRows(): Promise<GrantRow[]> {
     const prefix = this.config.g360.prefix;
@@ -164,13 +165,18 @@ export class OpenDataService {
       );
     }
     const rows: (Omit<GrantRow, 'regions'> & { member_ids: string[] })[] = await this.dataSource.query(
-      `SELECT a.id, a.amount_pence, a.currency, a.awarded_at, a.updated_at, i.title AS idea_title, i.summary AS idea_summary,
-              c.title AS competition_title, c.slug AS competition_slug, r.reference,
-              ARRAY(SELECT m.user_id FROM idea_member m WHERE m.idea_id = i.id AND m.accepted) AS member_ids
+      `SELECT a.id, a.amount_pence, a.currency, a.awarded_at, a.updated_at, s.content->>'title' AS idea_title, s.content->>'summary' AS idea_summary,
+              c.title AS competition_title, c.slug AS competition_slug, r.reference, s.member_ids
          FROM funding_award a
          JOIN idea i ON i.id = a.idea_id
          JOIN competition c ON c.id = a.competition_id
          JOIN open_data_recipient r ON r.award_id = a.id
+         JOIN LATERAL (
+           SELECT v.content, v.member_ids FROM judging_round f
+             JOIN round_entry e ON e.round_id = f.id AND e.idea_id = a.idea_id
+             JOIN idea_version v ON v.id = e.version_id
+            WHERE f.competition_id = a.competition_id AND f.kind = 'final'
+         ) s ON true
         WHERE a.status <> 'withdrawn' AND NOT i.hidden
         ORDER BY a.awarded_at, a.id`,
     );

@@ -68,24 +68,14 @@ export class ResultsController {
   }
 }
 
-/** The payee union from the flat DTO: each kind with exactly its own fields. */
+/** The payee union from the flat DTO: each kind with exactly its own fields (400 naming each one missing). */
 function toPayee(dto: PayeeDto): Payee {
-  const errors: FieldError[] = [];
-  const need = (field: keyof PayeeDto) => {
-    if (!dto[field]) errors.push({ field: `payee.${field}`, message: `${field} is required for a ${dto.kind} payee` });
-  };
-  let payee: Payee;
-  if (dto.kind === 'member') {
-    need('userId');
-    payee = { kind: 'member', userId: dto.userId! };
-  } else if (dto.kind === 'parent_guardian') {
-    need('name');
-    need('email');
-    payee = { kind: 'parent_guardian', name: dto.name!.trim(), email: dto.email!.trim().toLowerCase() };
-  } else {
-    need('schoolId');
-    payee = { kind: 'school', schoolId: dto.schoolId! };
-  }
+  const required: Record<Payee['kind'], (keyof PayeeDto)[]> = { member: ['userId'], parent_guardian: ['name', 'email'], school: ['schoolId'] };
+  const errors: FieldError[] = required[dto.kind]
+    .filter((field) => !dto[field])
+    .map((field) => ({ field: `payee.${field}`, message: `${field} is required for a ${dto.kind} payee` }));
   if (errors.length) throw JudgingError.invalidFields(errors);
-  return payee;
+  if (dto.kind === 'member') return { kind: 'member', userId: dto.userId! };
+  if (dto.kind === 'parent_guardian') return { kind: 'parent_guardian', name: dto.name!.trim(), email: dto.email!.trim().toLowerCase() };
+  return { kind: 'school', schoolId: dto.schoolId! };
 }
