@@ -230,7 +230,9 @@ export class ClassesService {
       if (!to || to.schoolId !== from.schoolId)
         throw new SchoolsError('not_found', 'CLASS_NOT_FOUND', 'No class of this school has the id given as toClassId.');
       await this.removeMembership(manager, classId, studentId);
-      if (to.id !== from.id && !(await manager.getRepository(ClassStudent).exists({ where: { classId: to.id, studentId } }))) {
+      // After the removal, so a student not in the class is 404 as ever; throwing rolls the removal back.
+      if (to.id === from.id) throw SchoolsError.invalidFields([{ field: 'toClassId', message: 'the pupil is already in this class' }]);
+      if (!(await manager.getRepository(ClassStudent).exists({ where: { classId: to.id, studentId } }))) {
         await this.assertRoom(manager, to.id, 1);
         await this.enrol(manager, to.id, [studentId], 'move');
       }
