@@ -277,9 +277,14 @@ export class ClassesService {
 
   /** Locks the class row and refuses to go past CLASS_CAPACITY (409). Call inside the enrolling transaction. */
   async assertRoom(manager: EntityManager, classId: string, adding: number): Promise<void> {
-    await manager.query(`SELECT id FROM school_class WHERE id = $1 FOR UPDATE`, [classId]);
+    await this.lock(manager, classId);
     const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM class_student WHERE class_id = $1`, [classId]);
     if (count + adding > CLASS_CAPACITY) throw classFull(CLASS_CAPACITY);
+  }
+
+  /** Locks the class row until the transaction ends: enrolments into the class take turns. */
+  async lock(manager: EntityManager, classId: string): Promise<void> {
+    await manager.query(`SELECT id FROM school_class WHERE id = $1 FOR UPDATE`, [classId]);
   }
 
   async enrol(manager: EntityManager, classId: string, studentIds: string[], via: StudentVia): Promise<void> {
@@ -310,8 +315,8 @@ export class ClassesService {
     }));
   }
 
-  async studentIds(classId: string): Promise<string[]> {
-    const rows = await this.dataSource.getRepository(ClassStudent).find({ where: { classId }, select: { studentId: true } });
+  async studentIds(classId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows = await manager.getRepository(ClassStudent).find({ where: { classId }, select: { studentId: true } });
     return rows.map((r) => r.studentId);
   }
 
