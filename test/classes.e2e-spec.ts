@@ -222,6 +222,16 @@ describe('managing students', () => {
     await t.http().post(path).set(teacher.auth).send({ toClassId: to.id }).expect(404); // no longer in `from`
   });
 
+  it('refuses to move a student to the class they are in (400), keeping them there', async () => {
+    const cls = await aClass(t, teacher);
+    const student = await aRosterStudent(t, teacher, cls.id);
+    const res = await t.http().post(`/api/v1/classes/${cls.id}/students/${student.id}/move`).set(teacher.auth).send({ toClassId: cls.id }).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'toClassId', message: 'the pupil is already in this class' }]);
+    expect((await view(cls.id)).students.map((s: { userId: string }) => s.userId)).toEqual([student.id]);
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'class.student_moved' AND subject_id = $1`, [student.id]);
+    expect(n).toBe(0);
+  });
+
   it('removes a student; students cannot leave by themselves', async () => {
     const cls = await aClass(t, teacher);
     const entrant = await anEntrantSession();

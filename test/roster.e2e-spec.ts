@@ -17,6 +17,7 @@ import {
   type SignedInUser,
   type VerifiedTeacher,
 } from './support/builders.js';
+import { waitFor } from './support/mail-capture.js';
 
 let t: TestApp;
 let organiser: SignedInUser;
@@ -32,6 +33,7 @@ afterAll(async () => {
 const login = (username: string, password: string) => loginAnswer(t, username, password);
 
 const userCount = async () => (await t.db.query(`SELECT count(*)::int AS n FROM users`))[0].n as number;
+const lockWaiters = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
 const classView = async (classId: string) => (await t.http().get(`/api/v1/classes/${classId}`).set(teacher.auth).expect(200)).body;
 
 describe('importing a roster', () => {
@@ -153,6 +155,46 @@ describe('importing a roster', () => {
     await postRoster(t, teacher.auth, cls.id, rosterCsv([row])).expect(201);
     const res = await postRoster(t, teacher.auth, cls.id, rosterCsv([{ firstName: 'New' }, row])).expect(400);
     expect(res.body.errors).toEqual([{ field: 'row 2', message: expect.stringMatching(/already in the class/) }]);
+  });
+
+  it('lists the rows naming someone already in the class along with the other bad rows, in row order', async () => {
+    const cls = await aClass(t, teacher);
+    const row = { firstName: 'Already', lastName: 'Here', dateOfBirth: bornYearsAgo(12) };
+    await postRoster(t, teacher.auth, cls.id, rosterCsv([row])).expect(201);
+    const csv = rosterCsv([{ firstName: 'Baddate', dateOfBirth: '31/02/2013' }, { firstName: 'New' }, row, { firstName: 'R2D2' }]);
+    const res = await postRoster(t, teacher.auth, cls.id, csv).expect(400);
+    expect(res.body.errors).toEqual([
+      { field: 'row 1.dateOfBirth', message: expect.stringMatching(/^row 1: dateOfBirth must be/) },
+      { field: 'row 3', message: 'row 3: this student is already in the class (same name and date of birth)' },
+      { field: 'row 4.firstName', message: expect.stringMatching(/^row 4: /) },
+    ]);
+  });
+
+  it('imports a roster sent twice at once (a double click) once: the other answer is the refusal a repeat gets', async () => {
+    const cls = await aClass(t, teacher);
+    const parents = ['double.click.1@example.com', 'double.click.2@example.com', 'double.click.3@example.com'];
+    const csv = rosterCsv(parents.map((parentEmail, i) => ({ firstName: `Clicked${'abc'[i]}`, lastName: 'Twice', parentEmail })));
+    // The worst interleaving, every time: both requests pass the checks made before the import's transaction, then queue for the
+    // class's lock, held here until both wait for it.
+    const lock = t.db.createQueryRunner();
+    await lock.startTransaction();
+    await lock.query(`SELECT id FROM school_class WHERE id = $1 FOR UPDATE`, [cls.id]);
+    const both = Promise.all([postRoster(t, teacher.auth, cls.id, csv), postRoster(t, teacher.auth, cls.id, csv)]);
+    try {
+      await waitFor(async () => (await t.db.query(lockWaiters))[0].n === 2, 10_000, 'both imports to wait for the class');
+    } finally {
+      await lock.commitTransaction();
+      await lock.release();
+    }
+    const answers = await both;
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 400]);
+    const repeat = await postRoster(t, teacher.auth, cls.id, csv).expect(400);
+    expect(answers.find((r) => r.status === 400)!.body).toEqual(repeat.body);
+    expect((await classView(cls.id)).students.map((s: { firstName: string }) => s.firstName).sort()).toEqual(['Clickeda', 'Clickedb', 'Clickedc']);
+    for (const parent of parents) {
+      const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM notification WHERE email = $1 AND template = 'consent-request'`, [parent]);
+      expect(n).toBe(1);
+    }
   });
 
   it('explains a bad header and an unreadable file', async () => {

@@ -230,7 +230,9 @@ export class ClassesService {
       if (!to || to.schoolId !== from.schoolId)
         throw new SchoolsError('not_found', 'CLASS_NOT_FOUND', 'No class of this school has the id given as toClassId.');
       await this.removeMembership(manager, classId, studentId);
-      if (to.id !== from.id && !(await manager.getRepository(ClassStudent).exists({ where: { classId: to.id, studentId } }))) {
+      // After the removal, so a student not in the class is 404 as ever; throwing rolls the removal back.
+      if (to.id === from.id) throw SchoolsError.invalidFields([{ field: 'toClassId', message: 'the pupil is already in this class' }]);
+      if (!(await manager.getRepository(ClassStudent).exists({ where: { classId: to.id, studentId } }))) {
         await this.assertRoom(manager, to.id, 1);
         await this.enrol(manager, to.id, [studentId], 'move');
       }
@@ -275,9 +277,14 @@ export class ClassesService {
 
   /** Locks the class row and refuses to go past CLASS_CAPACITY (409). Call inside the enrolling transaction. */
   async assertRoom(manager: EntityManager, classId: string, adding: number): Promise<void> {
-    await manager.query(`SELECT id FROM school_class WHERE id = $1 FOR UPDATE`, [classId]);
+    await this.lock(manager, classId);
     const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM class_student WHERE class_id = $1`, [classId]);
     if (count + adding > CLASS_CAPACITY) throw classFull(CLASS_CAPACITY);
+  }
+
+  /** Locks the class row until the transaction ends: enrolments into the class take turns. */
+  async lock(manager: EntityManager, classId: string): Promise<void> {
+    await manager.query(`SELECT id FROM school_class WHERE id = $1 FOR UPDATE`, [classId]);
   }
 
   async enrol(manager: EntityManager, classId: string, studentIds: string[], via: StudentVia): Promise<void> {
@@ -308,8 +315,8 @@ export class ClassesService {
     }));
   }
 
-  async studentIds(classId: string): Promise<string[]> {
-    const rows = await this.dataSource.getRepository(ClassStudent).find({ where: { classId }, select: { studentId: true } });
+  async studentIds(classId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows = await manager.getRepository(ClassStudent).find({ where: { classId }, select: { studentId: true } });
     return rows.map((r) => r.studentId);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ROSTER_MAX_ROWS, parseDateOfBirth, parseRoster, rowField } from './roster-csv.js';
+import { ROSTER_MAX_ROWS, parseDateOfBirth, parseRoster, personKey, rowField } from './roster-csv.js';
 
 const TODAY = '2026-06-15';
 const HEADER = 'firstName,lastName,dateOfBirth,parentEmail';
@@ -59,6 +59,14 @@ describe('reading a roster', () => {
   it('refuses a row repeating an earlier one (same name and date of birth), ignoring case', () => {
     const { errors } = parseRoster(`${HEADER}\nAmira,Khan,2013-05-04,\nSam,Lee,2013-05-04,\nAMIRA,khan,04/05/2013,\n`, TODAY);
     expect(errors).toEqual([{ field: 'row 3', message: 'row 3: repeats row 1 (same name and date of birth)' }]);
+  });
+
+  it('refuses a row naming someone already in the class, listed with the other bad rows in row order', () => {
+    const inClass = new Set([personKey({ firstName: 'amira', lastName: 'KHAN', dateOfBirth: '2013-05-04' })]);
+    const { rows, errors } = parseRoster(`${HEADER}\nSam,Lee,2013-02-30,\nAmira,Khan,04/05/2013,\nR2D2,Lee,2013-05-04,\n`, TODAY, inClass);
+    expect(rows).toEqual([]);
+    expect(errors.map((e) => e.field)).toEqual(['row 1.dateOfBirth', 'row 2', 'row 3.firstName']);
+    expect(errors[1].message).toBe('row 2: this student is already in the class (same name and date of birth)');
   });
 
   it('keeps a parent address (lower-cased) and allows it to be blank', () => {

@@ -28,6 +28,10 @@ export interface ParsedRoster {
  */
 export const rowField = (row: number, field?: string): string => (field ? `row ${row}.${field}` : `row ${row}`);
 
+/** Whom a row names: the same name (in any case) and date of birth is the same person. */
+export const personKey = (p: { firstName: string; lastName: string; dateOfBirth: string | null }): string =>
+  [p.firstName.toLowerCase(), p.lastName.toLowerCase(), p.dateOfBirth].join('\u0000');
+
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 const UK = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 
@@ -46,8 +50,9 @@ export function parseDateOfBirth(value: string): string | null {
  * quotes and accents inside names), header `firstName,lastName,dateOfBirth[,parentEmail]` (any case, any
  * order), dates YYYY-MM-DD or DD/MM/YYYY, ages as at `today`. Every bad row and field is reported, so a
  * teacher can fix the file in one go. Rows that are entirely blank (spreadsheets leave them) are skipped.
+ * A row naming one of `inClass` (personKey of each student already in the class) is refused with the rest.
  */
-export function parseRoster(csv: string, today: string): ParsedRoster {
+export function parseRoster(csv: string, today: string, inClass: ReadonlySet<string> = new Set()): ParsedRoster {
   let records: string[][];
   try {
     records = parse(csv, { bom: true, relax_column_count: true, skip_empty_lines: false });
@@ -94,7 +99,11 @@ export function parseRoster(csv: string, today: string): ParsedRoster {
     if (parentEmail && !isEmail(parentEmail)) problem('parentEmail', 'parentEmail must be an email address');
     if (errors.length > before) continue;
 
-    const key = [firstName.toLowerCase(), lastName.toLowerCase(), dateOfBirth].join('\u0000');
+    const key = personKey({ firstName, lastName, dateOfBirth });
+    if (inClass.has(key)) {
+      problem(undefined, 'this student is already in the class (same name and date of birth)');
+      continue;
+    }
     const earlier = seen.get(key);
     if (earlier) {
       problem(undefined, `repeats row ${earlier} (same name and date of birth)`);

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type FieldError } from '@app/platform';
 import { AccountsService, displayNames } from '@app/identity';
 import { CLASS_CAPACITY, ClassesService } from './classes.service.js';
-import { parseRoster, rowField, type RosterRow } from './roster-csv.js';
+import { parseRoster, personKey, type RosterRow } from './roster-csv.js';
 import { SchoolsError, classFull } from './schools.errors.js';
 
 export interface ImportedStudent {
@@ -38,18 +38,15 @@ export class RosterService {
 
   async import(classId: string, teacherId: string, csv: string, { dryRun = false } = {}): Promise<RosterImport> {
     await this.classes.assertTeaches(classId, teacherId);
-    const { rows, errors } = parseRoster(csv, this.accounts.today());
-    if (errors.length) throw rosterInvalid(errors);
-    const present = await this.classes.studentIds(classId);
-    const already = await this.alreadyInClass(present, rows);
-    if (already.length) throw rosterInvalid(already);
-    if (present.length + rows.length > CLASS_CAPACITY) throw classFull(CLASS_CAPACITY);
+    const rows = await this.read(classId, csv);
     if (dryRun) return { dryRun, rowCount: rows.length, created: [] };
 
     const teacher = await this.accounts.get(teacherId);
     if (!teacher.region) throw new SchoolsError('conflict', 'TEACHER_REGION_MISSING', 'Set your region before importing a roster: students take it.');
     const created = await this.dataSource.transaction(async (manager) => {
-      await this.classes.assertRoom(manager, classId, rows.length);
+      await this.classes.lock(manager, classId);
+      // Read again under the lock: the same file sent twice at once (a double click) must not create everyone twice.
+      await this.read(classId, csv, manager);
       const accounts = await this.accounts.createRosterAccounts(manager, rows, { region: teacher.region!, actorId: teacherId });
       await this.classes.enrol(manager, classId, accounts.map((a) => a.id), 'roster');
       await this.audit.record({ action: 'class.roster_imported', actorId: teacherId, subjectType: 'class', subjectId: classId, data: { count: accounts.length } }, manager);
@@ -63,14 +60,17 @@ export class RosterService {
     };
   }
 
-  /** Rows naming someone already in the class (same name and date of birth): importing twice is a mistake. */
-  private async alreadyInClass(studentIds: string[], rows: RosterRow[]): Promise<FieldError[]> {
-    const key = (p: { firstName: string; lastName: string; dateOfBirth: string | null }) =>
-      [p.firstName.toLowerCase(), p.lastName.toLowerCase(), p.dateOfBirth].join('\u0000');
-    const present = new Set((await this.accounts.views(studentIds)).map(key));
-    return rows
-      .filter((r) => present.has(key(r)))
-      .map((r) => ({ field: rowField(r.row), message: `row ${r.row}: this student is already in the class (same name and date of birth)` }));
+  /**
+   * The roster's rows if it can be imported into the class as it is now: else 400 listing every bad row,
+   * rows naming someone already in the class among them (importing twice is a mistake), or 409 if the class would overflow.
+   */
+  private async read(classId: string, csv: string, manager?: EntityManager): Promise<RosterRow[]> {
+    const present = await this.classes.studentIds(classId, manager);
+    const inClass = new Set((await this.accounts.views(present, manager)).map(personKey));
+    const { rows, errors } = parseRoster(csv, this.accounts.today(), inClass);
+    if (errors.length) throw rosterInvalid(errors);
+    if (present.length + rows.length > CLASS_CAPACITY) throw classFull(CLASS_CAPACITY);
+    return rows;
   }
 }
 

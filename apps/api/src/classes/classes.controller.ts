@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Qu
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/identity';
 import { ClassesService } from '@app/schools';
-import { ApiProblems } from '../common/api-problems.decorator.js';
+import { ApiProblem, ApiProblems } from '../common/api-problems.decorator.js';
 import { CurrentUser, Roles } from '../common/auth.decorators.js';
 import { IdParam, PageQueryDto } from '../common/dto.js';
 import { ClassAccess } from './class-access.guard.js';
@@ -108,7 +108,8 @@ export class ClassesController {
   @Post(':id/students/:userId/move')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Moved to another class of the same school' })
-  @ApiProblems(400, 404, 409)
+  @ApiProblem(400, 'Invalid input; or `toClassId` is the class the pupil is already in (`errors` names `toClassId`; nothing changed)')
+  @ApiProblems(404, 409)
   async move(@CurrentUser() teacher: Principal, @Param() { id, userId }: ClassStudentParams, @Body() dto: MoveStudentDto): Promise<void> {
     await this.classes.moveStudent(id, teacher.userId, userId, dto.toClassId);
   }
