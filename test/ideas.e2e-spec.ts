@@ -266,6 +266,49 @@ describe('teams', () => {
     await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(friend.auth).expect(200);
   });
 
+  /** An owner's idea with `member` in its team, submitted. */
+  async function submittedWith(member: { username: string; auth: Record<string, string> }) {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id, { title: 'Idea A' });
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: member.username }).expect(201);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(member.auth).expect(200);
+    await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(200);
+    return { owner, idea };
+  }
+
+  it('a member of the submitted team cannot leave or be removed (409 WITHDRAW_FIRST), so cannot enter another idea', async () => {
+    const lena = await aSignedInEntrant(t, { firstName: 'Lena', lastName: 'Berg' });
+    const { owner, idea } = await submittedWith(lena);
+    expect((await t.http().delete(`/api/v1/ideas/${idea.id}/members/${lena.id}`).set(lena.auth).expect(409)).body.code).toBe('WITHDRAW_FIRST');
+    expect((await t.http().delete(`/api/v1/ideas/${idea.id}/members/${lena.id}`).set(owner.auth).expect(409)).body.code).toBe('WITHDRAW_FIRST');
+    const team = (await t.http().get(`/api/v1/ideas/${idea.id}`).set(lena.auth).expect(200)).body.members;
+    expect(team).toContainEqual(expect.objectContaining({ userId: lena.id, accepted: true }));
+    const own = await anIdea(t, lena, comp.id, { title: 'Idea F' });
+    expect((await t.http().post(`/api/v1/ideas/${own.id}/submit`).set(lena.auth).expect(409)).body.code).toBe('ALREADY_IN_SUBMITTED_IDEA');
+  });
+
+  it('withdraw, remove, resubmit: the new snapshot is judged without the member, who is then free to enter', async () => {
+    const lena = await aSignedInEntrant(t, { firstName: 'Lena', lastName: 'Berg' });
+    const { owner, idea } = await submittedWith(lena);
+    await t.http().post(`/api/v1/ideas/${idea.id}/withdraw`).set(owner.auth).expect(200);
+    await t.http().delete(`/api/v1/ideas/${idea.id}/members/${lena.id}`).set(owner.auth).expect(204);
+    expect((await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(200)).body).toMatchObject({ status: 'submitted', version: 2 });
+    const snapshots = await t.db.query(`SELECT version, member_ids FROM idea_version WHERE idea_id = $1 ORDER BY version`, [idea.id]);
+    expect(snapshots).toEqual([{ version: 1, member_ids: expect.arrayContaining([owner.id, lena.id]) }, { version: 2, member_ids: [owner.id] }]);
+    const own = await anIdea(t, lena, comp.id, { title: 'Idea F' });
+    await t.http().post(`/api/v1/ideas/${own.id}/submit`).set(lena.auth).expect(200);
+  });
+
+  it('someone who joined a submitted idea since its last submit is not in the judged team, and may leave', async () => {
+    const { owner, idea } = await submittedWith(await aSignedInEntrant(t));
+    const late = await aSignedInEntrant(t);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: late.username }).expect(201);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(late.auth).expect(200);
+    await t.http().delete(`/api/v1/ideas/${idea.id}/members/${late.id}`).set(late.auth).expect(204);
+    const own = await anIdea(t, late, comp.id);
+    await t.http().post(`/api/v1/ideas/${own.id}/submit`).set(late.auth).expect(200);
+  });
+
   it('joining a submitted idea is refused when the invitee already has a submitted idea (409)', async () => {
     const owner = await aSignedInEntrant(t);
     const friend = await aSignedInEntrant(t);
