@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { tokenFrom } from './support/mail-capture.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { COMPLETE_IDEA, aClass, aCompetition, aSignedInEntrant, aTeacher, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, register, session } from './support/builders.js';
+import { COMPLETE_IDEA, aClass, aCompetition, aSignedInEntrant, aTeacher, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, errorFields, register, session } from './support/builders.js';
 
 let t: TestApp;
 let org: Awaited<ReturnType<typeof anOrganiser>>;
@@ -61,6 +61,23 @@ describe('drafts', () => {
     expect(edited.body.title).toBe('Bus buddy 2');
     const mine = await t.http().get('/api/v1/me/ideas').set(owner.auth).expect(200);
     expect(mine.body.items.map((i: { id: string }) => i.id)).toEqual([idea.id]);
+  });
+
+  it.each(['title', 'summary', 'problem', 'solution', 'audience', 'links'])('null for %s → 400 naming it (creating or editing); nothing changes', async (field) => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const edit = await t.http().patch(`/api/v1/ideas/${idea.id}`).set(owner.auth).send({ [field]: null }).expect(400);
+    expect(errorFields(edit)).toEqual([field]);
+    expect((await t.http().get(`/api/v1/ideas/${idea.id}`).set(owner.auth).expect(200)).body).toMatchObject(COMPLETE_IDEA);
+    const create = await t.http().post(`/api/v1/competitions/${comp.id}/ideas`).set(owner.auth).send({ title: 'Another', [field]: null }).expect(400);
+    expect(errorFields(create)).toEqual([field]);
+    expect((await t.http().get('/api/v1/me/ideas').set(owner.auth)).body.items).toHaveLength(1);
+  });
+
+  it('a category may be cleared with null', async () => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    expect((await t.http().patch(`/api/v1/ideas/${idea.id}`).set(owner.auth).send({ category: null }).expect(200)).body.category).toBeNull();
   });
 });
 
