@@ -9,6 +9,7 @@ import {
   anEntrant,
   anOrganiser,
   bornYearsAgo,
+  errorFields,
   postRoster,
   rosterCsv,
   session,
@@ -98,6 +99,16 @@ describe('classes of verified teachers', () => {
     const res = await t.http().patch(`/api/v1/classes/${cls.id}`).set(teacher.auth).send({ name: '7B Enterprise', locked: true }).expect(200);
     expect(res.body).toMatchObject({ name: '7B Enterprise', locked: true });
     await t.http().patch(`/api/v1/classes/${cls.id}`).set(teacher.auth).send({ name: '' }).expect(400);
+  });
+
+  it('null for a name or lock → 400 naming it, nothing changes; null clears the year group', async () => {
+    const cls = await aClass(t, teacher);
+    for (const field of ['name', 'locked']) {
+      const res = await t.http().patch(`/api/v1/classes/${cls.id}`).set(teacher.auth).send({ [field]: null }).expect(400);
+      expect(errorFields(res)).toEqual([field]);
+    }
+    expect(await view(cls.id)).toMatchObject({ name: cls.name, locked: false, yearGroup: 'Year 7' });
+    expect((await t.http().patch(`/api/v1/classes/${cls.id}`).set(teacher.auth).send({ yearGroup: null }).expect(200)).body.yearGroup).toBeNull();
   });
 
   it('adds a verified colleague of the same school as a teacher, and nobody else', async () => {

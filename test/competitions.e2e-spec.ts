@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { aCompetition, aTeacher, anOrganiser, session } from './support/builders.js';
+import { aCompetition, aTeacher, anOrganiser, errorFields, session } from './support/builders.js';
 
 let t: TestApp;
 let org: Awaited<ReturnType<typeof anOrganiser>>;
@@ -92,6 +92,22 @@ describe('creating and editing competitions', () => {
     const created = await t.http().post('/api/v1/competitions').set(org.auth).send(body()).expect(201);
     const res = await t.http().patch(`/api/v1/competitions/${created.body.id}`).set(org.auth).send({ title: 'Renamed', maxTeamSize: 3 }).expect(200);
     expect(res.body).toMatchObject({ title: 'Renamed', maxTeamSize: 3 });
+  });
+
+  it.each(['title', 'slug', 'description', 'minAge', 'maxAge', 'opensAt', 'closesAt', 'maxTeamSize', 'prizeCount', 'prizeAmountPence', 'categories'])('null for %s → 400 naming it, before opening; nothing changes', async (field) => {
+    const created = (await t.http().post('/api/v1/competitions').set(org.auth).send(body({ description: 'As it was.' })).expect(201)).body;
+    expect(errorFields(await t.http().patch(`/api/v1/competitions/${created.id}`).set(org.auth).send({ [field]: null }).expect(400))).toEqual([field]);
+    expect((await t.http().get(`/api/v1/competitions/${created.id}`).set(org.auth).expect(200)).body).toEqual(created);
+  });
+
+  it('null for description after opening, or for an optional field when creating → 400 naming it; nothing changes', async () => {
+    const c = await aCompetition(t, org);
+    expect(errorFields(await t.http().patch(`/api/v1/competitions/${c.id}`).set(org.auth).send({ description: null }).expect(400))).toEqual(['description']);
+    expect((await t.http().get(`/api/v1/competitions/${c.id}`).expect(200)).body.description).toBe('Digital ideas that make life better.');
+    const nulls = { description: null, maxTeamSize: null, prizeCount: null, prizeAmountPence: null };
+    const b = body(nulls);
+    expect(errorFields(await t.http().post('/api/v1/competitions').set(org.auth).send(b).expect(400)).sort()).toEqual(Object.keys(nulls).sort());
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM competition WHERE slug = $1`, [b.slug]))[0].n).toBe(0);
   });
 
   it('an organiser may close an open competition early, once', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { tokenFrom } from './support/mail-capture.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { COMPLETE_IDEA, aClass, aCompetition, aSignedInEntrant, aTeacher, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, register, session } from './support/builders.js';
+import { COMPLETE_IDEA, aClass, aCompetition, aSignedInEntrant, aTeacher, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, errorFields, register, session } from './support/builders.js';
 
 let t: TestApp;
 let org: Awaited<ReturnType<typeof anOrganiser>>;
@@ -61,6 +61,23 @@ describe('drafts', () => {
     expect(edited.body.title).toBe('Bus buddy 2');
     const mine = await t.http().get('/api/v1/me/ideas').set(owner.auth).expect(200);
     expect(mine.body.items.map((i: { id: string }) => i.id)).toEqual([idea.id]);
+  });
+
+  it.each(['title', 'summary', 'problem', 'solution', 'audience', 'links'])('null for %s → 400 naming it (creating or editing); nothing changes', async (field) => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const edit = await t.http().patch(`/api/v1/ideas/${idea.id}`).set(owner.auth).send({ [field]: null }).expect(400);
+    expect(errorFields(edit)).toEqual([field]);
+    expect((await t.http().get(`/api/v1/ideas/${idea.id}`).set(owner.auth).expect(200)).body).toMatchObject(COMPLETE_IDEA);
+    const create = await t.http().post(`/api/v1/competitions/${comp.id}/ideas`).set(owner.auth).send({ title: 'Another', [field]: null }).expect(400);
+    expect(errorFields(create)).toEqual([field]);
+    expect((await t.http().get('/api/v1/me/ideas').set(owner.auth)).body.items).toHaveLength(1);
+  });
+
+  it('a category may be cleared with null', async () => {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    expect((await t.http().patch(`/api/v1/ideas/${idea.id}`).set(owner.auth).send({ category: null }).expect(200)).body.category).toBeNull();
   });
 });
 
@@ -264,6 +281,49 @@ describe('teams', () => {
 
     await t.http().post(`/api/v1/classes/${klass.id}/students/${owner.id}/consent`).set(teacher.auth).send({ attestation: 'school_holds_parental_consent' }).expect(204);
     await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(friend.auth).expect(200);
+  });
+
+  /** An owner's idea with `member` in its team, submitted. */
+  async function submittedWith(member: { username: string; auth: Record<string, string> }) {
+    const owner = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id, { title: 'Idea A' });
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: member.username }).expect(201);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(member.auth).expect(200);
+    await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(200);
+    return { owner, idea };
+  }
+
+  it('a member of the submitted team cannot leave or be removed (409 WITHDRAW_FIRST), so cannot enter another idea', async () => {
+    const lena = await aSignedInEntrant(t, { firstName: 'Lena', lastName: 'Berg' });
+    const { owner, idea } = await submittedWith(lena);
+    expect((await t.http().delete(`/api/v1/ideas/${idea.id}/members/${lena.id}`).set(lena.auth).expect(409)).body.code).toBe('WITHDRAW_FIRST');
+    expect((await t.http().delete(`/api/v1/ideas/${idea.id}/members/${lena.id}`).set(owner.auth).expect(409)).body.code).toBe('WITHDRAW_FIRST');
+    const team = (await t.http().get(`/api/v1/ideas/${idea.id}`).set(lena.auth).expect(200)).body.members;
+    expect(team).toContainEqual(expect.objectContaining({ userId: lena.id, accepted: true }));
+    const own = await anIdea(t, lena, comp.id, { title: 'Idea F' });
+    expect((await t.http().post(`/api/v1/ideas/${own.id}/submit`).set(lena.auth).expect(409)).body.code).toBe('ALREADY_IN_SUBMITTED_IDEA');
+  });
+
+  it('withdraw, remove, resubmit: the new snapshot is judged without the member, who is then free to enter', async () => {
+    const lena = await aSignedInEntrant(t, { firstName: 'Lena', lastName: 'Berg' });
+    const { owner, idea } = await submittedWith(lena);
+    await t.http().post(`/api/v1/ideas/${idea.id}/withdraw`).set(owner.auth).expect(200);
+    await t.http().delete(`/api/v1/ideas/${idea.id}/members/${lena.id}`).set(owner.auth).expect(204);
+    expect((await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(owner.auth).expect(200)).body).toMatchObject({ status: 'submitted', version: 2 });
+    const snapshots = await t.db.query(`SELECT version, member_ids FROM idea_version WHERE idea_id = $1 ORDER BY version`, [idea.id]);
+    expect(snapshots).toEqual([{ version: 1, member_ids: expect.arrayContaining([owner.id, lena.id]) }, { version: 2, member_ids: [owner.id] }]);
+    const own = await anIdea(t, lena, comp.id, { title: 'Idea F' });
+    await t.http().post(`/api/v1/ideas/${own.id}/submit`).set(lena.auth).expect(200);
+  });
+
+  it('someone who joined a submitted idea since its last submit is not in the judged team, and may leave', async () => {
+    const { owner, idea } = await submittedWith(await aSignedInEntrant(t));
+    const late = await aSignedInEntrant(t);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send({ username: late.username }).expect(201);
+    await t.http().post(`/api/v1/ideas/${idea.id}/members/accept`).set(late.auth).expect(200);
+    await t.http().delete(`/api/v1/ideas/${idea.id}/members/${late.id}`).set(late.auth).expect(204);
+    const own = await anIdea(t, late, comp.id);
+    await t.http().post(`/api/v1/ideas/${own.id}/submit`).set(late.auth).expect(200);
   });
 
   it('joining a submitted idea is refused when the invitee already has a submitted idea (409)', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { PASSWORD, aTeacher, anEntrant, anOrganiser, bornYearsAgo, register, session, signIn, verifyEmail } from './support/builders.js';
+import { PASSWORD, aTeacher, anEntrant, anOrganiser, bornYearsAgo, errorFields, register, session, signIn, verifyEmail } from './support/builders.js';
 import { tokenFrom } from './support/mail-capture.js';
 
 let t: TestApp;
@@ -51,6 +51,21 @@ describe('GET and PATCH /me', () => {
     await t.http().patch('/api/v1/me').set(auth).send({ region: null }).expect(400);
     const res = await t.http().patch('/api/v1/me').set(auth).send({ firstName: '<script>', lastName: 'x1' }).expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['firstName', 'lastName']);
+  });
+
+  it.each([
+    ['firstName', { firstName: null }],
+    ['lastName', { lastName: null }],
+    ['email', { email: null }],
+    ['privacy.profileVisibility', { privacy: { profileVisibility: null } }],
+    ['privacy.marketingOptIn', { privacy: { marketingOptIn: null } }],
+  ])('null for %s → 400 naming it; nothing changes', async (field, patch) => {
+    const user = await anEntrant(t);
+    const { auth } = await session(t, user);
+    const before = (await t.http().get('/api/v1/me').set(auth).expect(200)).body;
+    const res = await t.http().patch('/api/v1/me').set(auth).send(patch).expect(400);
+    expect(errorFields(res)).toEqual([field]);
+    expect((await t.http().get('/api/v1/me').set(auth).expect(200)).body).toEqual(before);
   });
 
   it('a new email must be verified again, through a link sent to the new address', async () => {

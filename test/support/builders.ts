@@ -194,3 +194,6 @@ export async function loginAnswer(t: TestApp, login: string, password: string): 
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+/** The fields a 400 names, each once (a field can break several rules), in order. */
+export const errorFields = (res: { body: { errors: { field: string }[] } }): string[] => [...new Set(res.body.errors.map((e) => e.field))];

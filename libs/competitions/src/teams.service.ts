@@ -8,7 +8,7 @@ import { Classrooms } from './classrooms.js';
 import { Competition } from './competition.entity.js';
 import { CompetitionsError, ideaNotFound } from './competitions.errors.js';
 import { IdeaAccess, type Actor, type IdeaView } from './idea-access.js';
-import { Idea, IdeaMember } from './idea.entity.js';
+import { Idea, IdeaMember, IdeaVersion } from './idea.entity.js';
 import { SubmissionSlots } from './submission-slots.js';
 
 export interface Invitation {
@@ -102,6 +102,10 @@ export class TeamsService {
       if (!target) throw new CompetitionsError('not_found', 'MEMBER_NOT_FOUND', 'This person is not in the team.');
       if (target.role === 'owner') throw new CompetitionsError('conflict', 'OWNER_CANNOT_LEAVE', 'The owner cannot leave their own idea.');
       this.access.assertBeforeDeadline(await this.access.competition(m, idea.competitionId));
+      // The submitted snapshot's team is what is judged, credited and paid: its members stay in it (and out of
+      // any other entry) until the idea is withdrawn; it can then be resubmitted without them.
+      if (target.accepted && idea.status === 'submitted' && (await this.inSubmittedTeam(m, idea, userId)))
+        throw new CompetitionsError('conflict', 'WITHDRAW_FIRST', 'This person is in the team of the submitted idea: withdraw the idea first, then resubmit it without them.');
       await m.getRepository(IdeaMember).delete({ ideaId, userId });
       await this.slots.release(m, idea, [userId]);
       await this.audit.record({ action: userId === actor.userId ? 'team.left' : 'team.removed', actorId: actor.userId, subjectType: 'idea', subjectId: ideaId, data: { userId } }, m);
@@ -143,6 +147,11 @@ export class TeamsService {
     const invitation = members.find((x) => x.userId === actor.userId && !x.accepted);
     if (!idea || !invitation) throw ideaNotFound();
     return { idea, members, invitation };
+  }
+
+  private async inSubmittedTeam(m: EntityManager, idea: Idea, userId: string): Promise<boolean> {
+    const latest = await m.getRepository(IdeaVersion).findOneBy({ ideaId: idea.id, version: idea.version });
+    return !!latest?.memberIds.includes(userId);
   }
 
   /** Owner + accepted + pending never exceed maxTeamSize. */

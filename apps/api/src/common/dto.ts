@@ -1,12 +1,18 @@
 import { type Type as ClassType, applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+/**
+ * A field that may be left out but not sent as null. `@IsOptional()` skips null as well, which then reaches a
+ * NOT NULL column (500); here null goes on to the field's own validators and is refused, naming the field (400).
+ */
+export const IsOptionalNotNull = () => ValidateIf((_, value) => value !== undefined);
 
 /** A person's name: letters (any script), spaces, hyphens, apostrophes and dots; 1–50 characters. */
 export const PersonName = (example: string, { optional = false } = {}) =>
   applyDecorators(
-    ...(optional ? [ApiPropertyOptional({ example, minLength: 1, maxLength: 50 }), IsOptional()] : [ApiProperty({ example, minLength: 1, maxLength: 50 })]),
+    ...(optional ? [ApiPropertyOptional({ example, minLength: 1, maxLength: 50 }), IsOptionalNotNull()] : [ApiProperty({ example, minLength: 1, maxLength: 50 })]),
     IsString(),
     Length(1, 50),
     Matches(/^[\p{L}\p{M}][\p{L}\p{M}' .-]*$/u, { message: '$property may hold letters, spaces, hyphens and apostrophes only' }),

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
 import { AGE_BANDS, CONSENT_STATUSES, SCHOOL_ATTESTATION } from '@app/identity';
-import { IdParam, PageOf } from '../../common/dto.js';
+import { IdParam, IsOptionalNotNull, PageOf } from '../../common/dto.js';
 
 export class CreateClassDto {
   @ApiProperty({ format: 'uuid', description: 'A school where the caller is a verified teacher' }) @IsUUID('all', { message: 'schoolId must be a UUID' }) schoolId: string;
@@ -16,14 +16,14 @@ export class CreateClassDto {
 }
 
 export class UpdateClassDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100 }) @IsOptional() @IsString() @Length(1, 100) name?: string;
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 }) @IsOptionalNotNull() @IsString() @Length(1, 100) name?: string;
   @ApiPropertyOptional({ maxLength: 30, nullable: true, type: String })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @Length(0, 30)
   yearGroup?: string | null;
-  @ApiPropertyOptional({ description: 'A locked class refuses new joiners (423); its members are unaffected' }) @IsOptional() @IsBoolean() locked?: boolean;
+  @ApiPropertyOptional({ description: 'A locked class refuses new joiners (423); its members are unaffected' }) @IsOptionalNotNull() @IsBoolean() locked?: boolean;
 }
 
 export class IdeaCountsDto {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { PageOf } from '../../common/dto.js';
+import { IsOptionalNotNull, PageOf } from '../../common/dto.js';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsInt, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { CompetitionView } from '@app/competitions';
 
 const STATUSES = ['draft', 'upcoming', 'open', 'closed', 'judging', 'results'];
@@ -13,14 +13,14 @@ export class CreateCompetitionDto {
   @Length(3, 60)
   @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'slug must be lower-case words joined by hyphens' })
   slug: string;
-  @ApiPropertyOptional({ maxLength: 10000 }) @IsOptional() @IsString() @MaxLength(10000) description?: string;
+  @ApiPropertyOptional({ maxLength: 10000 }) @IsOptionalNotNull() @IsString() @MaxLength(10000) description?: string;
   @ApiProperty({ minimum: 11, maximum: 25 }) @IsInt() @Min(11) @Max(25) minAge: number;
   @ApiProperty({ minimum: 11, maximum: 25 }) @IsInt() @Min(11) @Max(25) maxAge: number;
   @ApiProperty({ format: 'date-time' }) @Type(() => Date) @IsDate() opensAt: Date;
   @ApiProperty({ format: 'date-time' }) @Type(() => Date) @IsDate() closesAt: Date;
-  @ApiPropertyOptional({ default: 4, minimum: 1, maximum: 10 }) @IsOptional() @IsInt() @Min(1) @Max(10) maxTeamSize?: number;
-  @ApiPropertyOptional({ default: 3, minimum: 1, maximum: 50 }) @IsOptional() @IsInt() @Min(1) @Max(50) prizeCount?: number;
-  @ApiPropertyOptional({ default: 1500000, description: 'pence' }) @IsOptional() @IsInt() @Min(0) @Max(100_000_000) prizeAmountPence?: number;
+  @ApiPropertyOptional({ default: 4, minimum: 1, maximum: 10 }) @IsOptionalNotNull() @IsInt() @Min(1) @Max(10) maxTeamSize?: number;
+  @ApiPropertyOptional({ default: 3, minimum: 1, maximum: 50 }) @IsOptionalNotNull() @IsInt() @Min(1) @Max(50) prizeCount?: number;
+  @ApiPropertyOptional({ default: 1500000, description: 'pence' }) @IsOptionalNotNull() @IsInt() @Min(0) @Max(100_000_000) prizeAmountPence?: number;
   @ApiProperty({ type: [String], example: ['health', 'environment', 'education'] })
   @IsArray()
   @ArrayMinSize(1)
@@ -30,7 +30,7 @@ export class CreateCompetitionDto {
   categories: string[];
 }
 
-export class UpdateCompetitionDto extends PartialType(CreateCompetitionDto) {}
+export class UpdateCompetitionDto extends PartialType(CreateCompetitionDto, { skipNullProperties: false }) {}
 
 export class CompetitionDto {
   @ApiProperty({ format: 'uuid' }) id: string;

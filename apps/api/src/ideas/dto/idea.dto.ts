@@ -1,17 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { PageOf } from '../../common/dto.js';
+import { IsOptionalNotNull, PageOf } from '../../common/dto.js';
 import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
 import type { IdeaView, Invitation, ReportView } from '@app/competitions';
 
 export class CreateIdeaDto {
   @ApiProperty({ maxLength: 120 }) @IsString() @Length(1, 120) title: string;
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) summary?: string;
-  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) problem?: string;
-  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) solution?: string;
-  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) audience?: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptionalNotNull() @IsString() @MaxLength(500) summary?: string;
+  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptionalNotNull() @IsString() @MaxLength(4000) problem?: string;
+  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptionalNotNull() @IsString() @MaxLength(4000) solution?: string;
+  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptionalNotNull() @IsString() @MaxLength(4000) audience?: string;
   @ApiPropertyOptional({ description: "One of the competition's categories" }) @IsOptional() @IsString() @MaxLength(60) category?: string;
   @ApiPropertyOptional({ type: [String], maxItems: 5, description: 'https links only' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(5)
   @IsUrl({ protocols: ['https'], require_protocol: true }, { each: true, message: 'each link must be an https:// address' })
@@ -19,7 +19,7 @@ export class CreateIdeaDto {
   links?: string[];
 }
 
-export class UpdateIdeaDto extends PartialType(CreateIdeaDto) {}
+export class UpdateIdeaDto extends PartialType(CreateIdeaDto, { skipNullProperties: false }) {}
 
 export class InviteMemberDto {
   @ApiPropertyOptional({ description: 'Either username or email' })

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { AGE_BANDS, CONSENT_STATUSES, REGIONS, ROLES, type AccountView, type Region } from '@app/identity';
-import { PersonName, PageOf } from '../../common/dto.js';
+import { IsOptionalNotNull, PersonName, PageOf } from '../../common/dto.js';
 
 export class PrivacyDto {
   @ApiProperty({ enum: ['private', 'public'] }) profileVisibility: 'private' | 'public';
@@ -49,15 +49,15 @@ export class UserDto {
 }
 
 export class PrivacyPatchDto {
-  @ApiPropertyOptional({ enum: ['private', 'public'] }) @IsOptional() @IsIn(['private', 'public']) profileVisibility?: 'private' | 'public';
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() marketingOptIn?: boolean;
+  @ApiPropertyOptional({ enum: ['private', 'public'] }) @IsOptionalNotNull() @IsIn(['private', 'public']) profileVisibility?: 'private' | 'public';
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsBoolean() marketingOptIn?: boolean;
 }
 
 export class UpdateMeDto {
   @PersonName('Amira', { optional: true }) firstName?: string;
   @PersonName('Khan', { optional: true }) lastName?: string;
   @ApiPropertyOptional({ enum: REGIONS, nullable: true }) @IsOptional() @IsIn([...REGIONS, null]) region?: Region | null;
-  @ApiPropertyOptional({ description: 'Needs verifying again' }) @IsOptional() @IsEmail() @Length(3, 254) email?: string;
+  @ApiPropertyOptional({ description: 'Needs verifying again' }) @IsOptionalNotNull() @IsEmail() @Length(3, 254) email?: string;
   @ApiPropertyOptional({ type: PrivacyPatchDto }) @IsOptional() @ValidateNested() @Type(() => PrivacyPatchDto) privacy?: PrivacyPatchDto;
 }
 
