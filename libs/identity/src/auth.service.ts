@@ -83,31 +83,32 @@ export class AuthService {
 
   /**
    * Checks a login and password. Every failure answers the same 401 after the same work (an unknown
-   * login verifies a dummy hash); 5 failures in 15 minutes for a login, or 100 from one address, → 429.
+   * login verifies a dummy hash); 5 failures in 15 minutes for an account (whichever of its logins was
+   * typed; an unknown login counts alone), or 100 from one address, → 429. Each attempt takes its place
+   * in both counts before the password is checked, so parallel guesses cannot overrun them.
    */
   async signIn(login: string, password: string, ip: string): Promise<User> {
-    const loginKey = `login:${sha256Hex(login.trim().toLowerCase())}`;
-    const ipKey = `login-ip:${ip}`;
-    for (const [key, max] of [[loginKey, MAX_FAILURES_PER_LOGIN], [ipKey, MAX_FAILURES_PER_IP]] as const) {
-      const { count, retryAfterSeconds } = await this.attempts.count(key, FAILURE_WINDOW_MS);
-      if (count >= max) throw tooManyAttempts(retryAfterSeconds);
-    }
     const user = await this.accounts.findByLogin(login);
+    const accountKey = user ? failedSignInsKey(user) : `login:${sha256Hex(login.trim().toLowerCase())}`;
+    const fromIp = await this.attempts.reserve(`login-ip:${ip}`, FAILURE_WINDOW_MS, MAX_FAILURES_PER_IP);
+    if (!fromIp.granted) throw tooManyAttempts(fromIp.retryAfterSeconds);
+    const forAccount = await this.attempts.reserve(accountKey, FAILURE_WINDOW_MS, MAX_FAILURES_PER_LOGIN);
+    if (!forAccount.granted) {
+      await fromIp.release();
+      throw tooManyAttempts(forAccount.retryAfterSeconds);
+    }
     const ok = await this.checkPassword(user, password);
     if (!user || !ok) {
-      await Promise.all([this.attempts.record(loginKey, FAILURE_WINDOW_MS), this.attempts.record(ipKey, FAILURE_WINDOW_MS)]);
       await this.audit.record({ action: 'auth.login_failed', subjectType: 'user', subjectId: user?.id ?? null });
       throw INVALID_CREDENTIALS();
     }
-    await this.attempts.clear(loginKey);
+    await Promise.all([this.attempts.clear(accountKey), fromIp.release()]);
     return user;
   }
 
   /** Clears the failed sign-in counter of an account (a teacher unlocking a student). */
-  async unlock(user: Pick<User, 'email' | 'username'>): Promise<void> {
-    await Promise.all(
-      [user.email, user.username].filter(Boolean).map((l) => this.attempts.clear(`login:${sha256Hex(l!.toLowerCase())}`)),
-    );
+  async unlock(user: Pick<User, 'id'>): Promise<void> {
+    await this.attempts.clear(failedSignInsKey(user));
   }
 
   /**
@@ -346,6 +347,8 @@ function assertTeacherManaged(user: User): User {
     throw new IdentityError('forbidden', 'NOT_A_ROSTER_ACCOUNT', 'Only roster accounts without an email address can be reset or unlocked by a teacher.');
   return user;
 }
+
+const failedSignInsKey = (user: Pick<User, 'id'>) => `login-account:${user.id}`;
 
 const tooManyAttempts = (retryAfterSeconds: number) =>
   new IdentityError('rate_limited', 'TOO_MANY_ATTEMPTS', 'Too many failed sign-in attempts. Try again later.', {
