@@ -13,8 +13,8 @@ import {
   sha256Hex,
 } from '@app/platform';
 import { NotificationsService } from '@app/notifications';
-import { AccountsService } from './accounts.service.js';
-import { IdentityError, INVALID_CREDENTIALS } from './identity.errors.js';
+import { AccountsService, RESET_PASSWORD } from './accounts.service.js';
+import { IdentityError, INVALID_CREDENTIALS, LINK_FOR_OLD_ADDRESS } from './identity.errors.js';
 import { OneTimePasswords } from './one-time-passwords.js';
 import { PasswordService } from './password.service.js';
 import type { Role } from './people.js';
@@ -29,7 +29,6 @@ const MAX_FAILURES_PER_LOGIN = 5;
 const MAX_FAILURES_PER_IP = 100;
 const RESET_TTL_MS = 3600_000;
 const RESETS_PER_HOUR = 3;
-export const RESET_PASSWORD = 'reset_password';
 const OPERATOR_TOKEN_TTL_S = 3600;
 /** Activity restarts the 3-year retention clock and cancels any warning stage. */
 const MARK_ACTIVE = `UPDATE users SET last_active_at = $2, retention_stage = 0, retention_warned_at = NULL WHERE id = $1`;
@@ -243,6 +242,8 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(password);
     await this.dataSource.transaction(async (manager) => {
       const row = await this.tokens.consume(manager, RESET_PASSWORD, token);
+      const { email } = await manager.getRepository(User).findOneByOrFail({ id: user.id });
+      if (email !== (row.data.email ?? null)) throw LINK_FOR_OLD_ADDRESS();
       await manager.getRepository(User).update({ id: user.id }, { passwordHash, oneTimePasswordHash: null, mustChangePassword: false });
       await this.revokeSessions(manager, user.id, 'password_reset');
       await this.audit.record({ action: 'auth.password_reset', actorId: user.id, subjectType: 'user', subjectId: user.id }, manager);
@@ -268,6 +269,8 @@ export class AuthService {
       throw IdentityError.invalidFields([{ field: 'newPassword', message: 'newPassword must differ from the current one' }]);
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (manager) => {
+      // An outstanding reset link must not undo the change (spent first: resetPassword's lock order, token then user).
+      await this.tokens.revokeFor(manager, RESET_PASSWORD, user.id);
       // The one-time password's keyed hash goes: from now on only the argon2id hash stands.
       await manager.getRepository(User).update({ id: user.id }, { passwordHash, oneTimePasswordHash: null, mustChangePassword: false });
       await this.revokeSessions(manager, user.id, 'password_changed', { except: principal.sessionId });
