@@ -144,6 +144,12 @@ describe('sign-in, refresh and logout', () => {
 });
 
 describe('password reset and change', () => {
+  const resetLink = async (email: string) => {
+    await t.http().post('/api/v1/auth/password/forgot').send({ email }).expect(202);
+    return tokenFrom(await t.mail.waitFor(email, (m) => /reset/i.test(m.subject)), 'reset-password');
+  };
+  const reset = (token: string, password = 'a-takeover-secret-9') => t.http().post('/api/v1/auth/password/reset').send({ token, password });
+
   it('resets by email: the link works once, ends every session and the old password stops working', async () => {
     const user = await register(t);
     const before = await signIn(t, user.email!);
@@ -159,11 +165,7 @@ describe('password reset and change', () => {
     await signIn(t, user.email!, 'a-brand-new-secret-9');
   });
 
-  it('a reset through the link emailed to the account’s address verifies it, unless the account has changed address since', async () => {
-    const resetLink = async (email: string) => {
-      await t.http().post('/api/v1/auth/password/forgot').send({ email }).expect(202);
-      return tokenFrom(await t.mail.waitFor(email, (m) => /reset/i.test(m.subject)), 'reset-password');
-    };
+  it('a reset through the link emailed to the account’s address verifies it; after a change of address the link is dead', async () => {
     const me = async (login: string, password: string) =>
       (await t.http().get('/api/v1/me').set('Authorization', `Bearer ${(await signIn(t, login, password)).accessToken}`).expect(200)).body;
 
@@ -176,8 +178,29 @@ describe('password reset and change', () => {
     const token = await resetLink(mover.email!);
     const moved = `moved-${mover.id}@example.com`;
     await t.http().patch('/api/v1/me').set('Authorization', `Bearer ${(await signIn(t, mover.email!)).accessToken}`).send({ email: moved }).expect(200);
-    await t.http().post('/api/v1/auth/password/reset').send({ token, password: 'a-brand-new-secret-9' }).expect(204);
-    expect(await me(moved, 'a-brand-new-secret-9')).toMatchObject({ email: moved, emailVerified: false });
+    expect((await reset(token).expect(410)).body.code).toBe('TOKEN_USED');
+    expect(await me(moved, PASSWORD)).toMatchObject({ email: moved, emailVerified: false });
+  });
+
+  it('a reset link dies when the password is changed: it cannot undo the change', async () => {
+    const user = await register(t);
+    const token = await resetLink(user.email!);
+    const { accessToken } = await signIn(t, user.email!);
+    await t.http()
+      .post('/api/v1/auth/password/change')
+      .set('Authorization', `Bearer ${accessToken}`)
+      .send({ currentPassword: PASSWORD, newPassword: 'sunlit-meadow-quartz' })
+      .expect(204);
+    expect((await reset(token).expect(410)).body.code).toBe('TOKEN_USED');
+    await signIn(t, user.email!, 'sunlit-meadow-quartz');
+  });
+
+  it('refuses a reset link mailed to an address the account no longer has, whatever changed it', async () => {
+    const user = await register(t);
+    const token = await resetLink(user.email!);
+    await t.db.query(`UPDATE users SET email = $2 WHERE id = $1`, [user.id, `elsewhere-${user.id}@example.com`]);
+    expect((await reset(token).expect(410)).body.code).toBe('TOKEN_EXPIRED');
+    await signIn(t, `elsewhere-${user.id}@example.com`);
   });
 
   it('spends a reset link once even when it is used twice at the same moment', async () => {

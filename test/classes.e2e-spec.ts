@@ -169,6 +169,13 @@ describe('joining with a code', () => {
     await join(late.auth, 'not-a-code-at-all').expect(404);
   });
 
+  it('counts wrong codes sent at once before looking them up: of 20, 10 are answered 404 and the rest 429', async () => {
+    const guesser = await anEntrantSession();
+    const statuses = (await Promise.all(Array.from({ length: 20 }, () => join(guesser.auth, 'BBBBBBBB')))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+  });
+
   it('answers 429 with Retry-After at the 11th failure in an hour, counting locked classes too', async () => {
     const cls = await aClass(t, teacher);
     await t.http().patch(`/api/v1/classes/${cls.id}`).set(teacher.auth).send({ locked: true }).expect(200);

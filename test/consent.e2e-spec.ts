@@ -141,6 +141,13 @@ describe('asking again', () => {
     }
   });
 
+  it('sends at most 3 when many resends arrive at once', async () => {
+    const child = await anUnder13();
+    const statuses = (await Promise.all(Array.from({ length: 20 }, () => t.http().post('/api/v1/me/consent/resend').set(child.auth).send({})))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(17);
+  });
+
   it('may correct the parent’s address', async () => {
     const child = await anUnder13();
     const corrected = aParentAddress();

@@ -59,3 +59,39 @@ describe('sign-in failures from one address', () => {
     }
   });
 });
+
+describe('sign-in failures for one account', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ worker: false });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const login = (login: string, password: string) => t.http().post('/api/v1/auth/login').send({ login, password });
+
+  it('of 40 wrong passwords sent at once, only 5 are checked (401), the rest 429; then even the right one waits 15 minutes', async () => {
+    const user = await anEntrant(t);
+    const statuses = (await Promise.all(Array.from({ length: 40 }, () => login(user.email!, 'wrong-password-1')))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(35);
+    const locked = await login(user.email!, user.password).expect(429);
+    expect(locked.body.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    t.clock.advance(15 * 60_000 + 1000);
+    try {
+      await login(user.email!, user.password).expect(200);
+    } finally {
+      t.clock.reset();
+    }
+  });
+
+  it('counts per account: its email and username share the 5 tries; an unknown login gets 5 of its own, alike', async () => {
+    const user = await anEntrant(t);
+    for (let i = 0; i < 3; i++) await login(user.email!, 'wrong-password-1').expect(401);
+    for (let i = 0; i < 2; i++) await login(user.username, 'wrong-password-1').expect(401);
+    for (const l of [user.username, user.email!.toUpperCase()]) expect((await login(l, user.password).expect(429)).body.code).toBe('TOO_MANY_ATTEMPTS');
+    for (let i = 0; i < 5; i++) await login('nobody-here@example.com', 'wrong-password-1').expect(401);
+    await login('nobody-here@example.com', 'wrong-password-1').expect(429);
+  });
+});

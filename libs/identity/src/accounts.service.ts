@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, Clock, SingleUseTokens, londonDate, type FieldError } from '@app/platform';
 import { NotificationsService } from '@app/notifications';
 import { ConsentService } from './consent.service.js';
-import { IdentityError } from './identity.errors.js';
+import { IdentityError, LINK_FOR_OLD_ADDRESS } from './identity.errors.js';
 import { OneTimePasswords } from './one-time-passwords.js';
 import { PasswordService } from './password.service.js';
 import {
@@ -24,6 +24,7 @@ import { User, type AccountOrigin, type ProfileVisibility } from './user.entity.
 
 export const VERIFY_EMAIL_TTL_MS = 48 * 3600_000;
 export const VERIFY_EMAIL = 'verify_email';
+export const RESET_PASSWORD = 'reset_password';
 
 export interface RegisterInput {
   accountType: 'entrant' | 'teacher';
@@ -314,8 +315,7 @@ export class AccountsService {
     await this.dataSource.transaction(async (manager) => {
       const row = await this.tokens.consume(manager, VERIFY_EMAIL, token);
       const user = await manager.getRepository(User).findOneBy({ id: row.subjectId! });
-      if (!user || user.erasedAt || user.email !== row.data.email)
-        throw new IdentityError('gone', 'TOKEN_EXPIRED', 'This link is for an address the account no longer uses.');
+      if (!user || user.erasedAt || user.email !== row.data.email) throw LINK_FOR_OLD_ADDRESS();
       await manager.getRepository(User).update({ id: user.id }, { emailVerifiedAt: this.clock.now() });
       await this.audit.record({ action: 'user.email_verified', actorId: user.id, subjectType: 'user', subjectId: user.id }, manager);
     });
@@ -362,6 +362,9 @@ export class AccountsService {
     if (emailChanged) await this.assertEmailFree(email!);
 
     return this.dataSource.transaction(async (manager) => {
+      // Reset links mailed to the old address die with it. Spent before the user row changes (resetPassword's lock
+      // order: token, then user), so a reset racing this change either finishes first or finds its link spent.
+      if (emailChanged) await this.tokens.revokeFor(manager, RESET_PASSWORD, userId);
       const changes: Partial<User> = {};
       if (patch.firstName !== undefined) changes.firstName = patch.firstName.trim();
       if (patch.lastName !== undefined) changes.lastName = patch.lastName.trim();

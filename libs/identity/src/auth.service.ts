@@ -13,8 +13,8 @@ import {
   sha256Hex,
 } from '@app/platform';
 import { NotificationsService } from '@app/notifications';
-import { AccountsService } from './accounts.service.js';
-import { IdentityError, INVALID_CREDENTIALS } from './identity.errors.js';
+import { AccountsService, RESET_PASSWORD } from './accounts.service.js';
+import { IdentityError, INVALID_CREDENTIALS, LINK_FOR_OLD_ADDRESS } from './identity.errors.js';
 import { OneTimePasswords } from './one-time-passwords.js';
 import { PasswordService } from './password.service.js';
 import type { Role } from './people.js';
@@ -29,7 +29,6 @@ const MAX_FAILURES_PER_LOGIN = 5;
 const MAX_FAILURES_PER_IP = 100;
 const RESET_TTL_MS = 3600_000;
 const RESETS_PER_HOUR = 3;
-export const RESET_PASSWORD = 'reset_password';
 const OPERATOR_TOKEN_TTL_S = 3600;
 /** Activity restarts the 3-year retention clock and cancels any warning stage. */
 const MARK_ACTIVE = `UPDATE users SET last_active_at = $2, retention_stage = 0, retention_warned_at = NULL WHERE id = $1`;
@@ -83,31 +82,32 @@ export class AuthService {
 
   /**
    * Checks a login and password. Every failure answers the same 401 after the same work (an unknown
-   * login verifies a dummy hash); 5 failures in 15 minutes for a login, or 100 from one address, → 429.
+   * login verifies a dummy hash); 5 failures in 15 minutes for an account (whichever of its logins was
+   * typed; an unknown login counts alone), or 100 from one address, → 429. Each attempt takes its place
+   * in both counts before the password is checked, so parallel guesses cannot overrun them.
    */
   async signIn(login: string, password: string, ip: string): Promise<User> {
-    const loginKey = `login:${sha256Hex(login.trim().toLowerCase())}`;
-    const ipKey = `login-ip:${ip}`;
-    for (const [key, max] of [[loginKey, MAX_FAILURES_PER_LOGIN], [ipKey, MAX_FAILURES_PER_IP]] as const) {
-      const { count, retryAfterSeconds } = await this.attempts.count(key, FAILURE_WINDOW_MS);
-      if (count >= max) throw tooManyAttempts(retryAfterSeconds);
-    }
     const user = await this.accounts.findByLogin(login);
+    const accountKey = user ? failedSignInsKey(user) : `login:${sha256Hex(login.trim().toLowerCase())}`;
+    const fromIp = await this.attempts.reserve(`login-ip:${ip}`, FAILURE_WINDOW_MS, MAX_FAILURES_PER_IP);
+    if (!fromIp.granted) throw tooManyAttempts(fromIp.retryAfterSeconds);
+    const forAccount = await this.attempts.reserve(accountKey, FAILURE_WINDOW_MS, MAX_FAILURES_PER_LOGIN);
+    if (!forAccount.granted) {
+      await fromIp.release();
+      throw tooManyAttempts(forAccount.retryAfterSeconds);
+    }
     const ok = await this.checkPassword(user, password);
     if (!user || !ok) {
-      await Promise.all([this.attempts.record(loginKey, FAILURE_WINDOW_MS), this.attempts.record(ipKey, FAILURE_WINDOW_MS)]);
       await this.audit.record({ action: 'auth.login_failed', subjectType: 'user', subjectId: user?.id ?? null });
       throw INVALID_CREDENTIALS();
     }
-    await this.attempts.clear(loginKey);
+    await Promise.all([this.attempts.clear(accountKey), fromIp.release()]);
     return user;
   }
 
   /** Clears the failed sign-in counter of an account (a teacher unlocking a student). */
-  async unlock(user: Pick<User, 'email' | 'username'>): Promise<void> {
-    await Promise.all(
-      [user.email, user.username].filter(Boolean).map((l) => this.attempts.clear(`login:${sha256Hex(l!.toLowerCase())}`)),
-    );
+  async unlock(user: Pick<User, 'id'>): Promise<void> {
+    await this.attempts.clear(failedSignInsKey(user));
   }
 
   /**
@@ -242,6 +242,8 @@ export class AuthService {
     const passwordHash = await this.passwords.hash(password);
     await this.dataSource.transaction(async (manager) => {
       const row = await this.tokens.consume(manager, RESET_PASSWORD, token);
+      const { email } = await manager.getRepository(User).findOneByOrFail({ id: user.id });
+      if (email !== (row.data.email ?? null)) throw LINK_FOR_OLD_ADDRESS();
       await manager.getRepository(User).update({ id: user.id }, { passwordHash, oneTimePasswordHash: null, mustChangePassword: false });
       await this.revokeSessions(manager, user.id, 'password_reset');
       await this.audit.record({ action: 'auth.password_reset', actorId: user.id, subjectType: 'user', subjectId: user.id }, manager);
@@ -267,6 +269,8 @@ export class AuthService {
       throw IdentityError.invalidFields([{ field: 'newPassword', message: 'newPassword must differ from the current one' }]);
     const passwordHash = await this.passwords.hash(newPassword);
     await this.dataSource.transaction(async (manager) => {
+      // An outstanding reset link must not undo the change (spent first: resetPassword's lock order, token then user).
+      await this.tokens.revokeFor(manager, RESET_PASSWORD, user.id);
       // The one-time password's keyed hash goes: from now on only the argon2id hash stands.
       await manager.getRepository(User).update({ id: user.id }, { passwordHash, oneTimePasswordHash: null, mustChangePassword: false });
       await this.revokeSessions(manager, user.id, 'password_changed', { except: principal.sessionId });
@@ -346,6 +350,8 @@ function assertTeacherManaged(user: User): User {
     throw new IdentityError('forbidden', 'NOT_A_ROSTER_ACCOUNT', 'Only roster accounts without an email address can be reset or unlocked by a teacher.');
   return user;
 }
+
+const failedSignInsKey = (user: Pick<User, 'id'>) => `login-account:${user.id}`;
 
 const tooManyAttempts = (retryAfterSeconds: number) =>
   new IdentityError('rate_limited', 'TOO_MANY_ATTEMPTS', 'Too many failed sign-in attempts. Try again later.', {

@@ -125,13 +125,11 @@ export class ConsentService {
     if (child.email && parentEmail === child.email)
       throw IdentityError.invalidFields([{ field: 'parentEmail', message: "parentEmail must be the parent's own address" }]);
 
-    const key = `consent-resend:${child.id}:${today}`;
-    const { count } = await this.attempts.count(key, 2 * DAY_MS);
-    if (count >= CONSENT_RESENDS_PER_DAY)
+    const { granted } = await this.attempts.reserve(`consent-resend:${child.id}:${today}`, 2 * DAY_MS, CONSENT_RESENDS_PER_DAY);
+    if (!granted)
       throw new IdentityError('rate_limited', 'TOO_MANY_CONSENT_REQUESTS', `At most ${CONSENT_RESENDS_PER_DAY} consent requests can be sent a day.`, {
         retryAfterSeconds: secondsUntilLondonMidnight(now),
       });
-    await this.attempts.record(key, 2 * DAY_MS);
 
     await this.dataSource.transaction(async (manager) => {
       if (parentEmail !== child.parentEmail) {

@@ -12,3 +12,7 @@ export class IdentityError extends DomainError {
 
 export const INVALID_CREDENTIALS = () =>
   new IdentityError('unauthenticated', 'INVALID_CREDENTIALS', 'The login or password is not correct.');
+
+/** An emailed link (verification, password reset) for an address the account no longer uses. */
+export const LINK_FOR_OLD_ADDRESS = () =>
+  new IdentityError('gone', 'TOKEN_EXPIRED', 'This link is for an address the account no longer uses.');

@@ -195,28 +195,29 @@ export class ClassesService {
   /**
    * POST /classes/join by an entrant. Unknown codes (404) and locked classes (423) count as failures;
    * after JOIN_FAILURES_ALLOWED in an hour the account must wait (429). Joining twice is harmless.
+   * The failure is reserved before the code is looked up (so parallel guesses cannot overrun the limit)
+   * and given back when the code was right.
    */
   async join(userId: string, typedCode: string): Promise<{ classId: string; className: string }> {
-    const key = `class-join-failures:${userId}`;
-    const { count, retryAfterSeconds } = await this.attempts.count(key, JOIN_FAILURE_WINDOW_MS);
-    if (count >= JOIN_FAILURES_ALLOWED)
-      throw new SchoolsError('rate_limited', 'TOO_MANY_JOIN_ATTEMPTS', 'Too many wrong class codes. Try again later.', { retryAfterSeconds });
+    const failure = await this.attempts.reserve(`class-join-failures:${userId}`, JOIN_FAILURE_WINDOW_MS, JOIN_FAILURES_ALLOWED);
+    if (!failure.granted)
+      throw new SchoolsError('rate_limited', 'TOO_MANY_JOIN_ATTEMPTS', 'Too many wrong class codes. Try again later.', { retryAfterSeconds: failure.retryAfterSeconds });
     const code = normaliseJoinCode(typedCode);
     const cls = code ? await this.dataSource.getRepository(SchoolClass).findOneBy({ joinCode: code }) : null;
-    const fail = async (error: SchoolsError) => {
-      await this.attempts.record(key, JOIN_FAILURE_WINDOW_MS);
-      return error;
-    };
-    if (!cls) throw await fail(new SchoolsError('not_found', 'JOIN_CODE_NOT_FOUND', 'No class has this code.'));
-    const answer = { classId: cls.id, className: cls.name };
-    if (await this.dataSource.getRepository(ClassStudent).exists({ where: { classId: cls.id, studentId: userId } })) return answer;
-    if (cls.locked) throw await fail(new SchoolsError('locked', 'CLASS_LOCKED', 'This class is not taking new members. Ask your teacher.'));
-    await this.dataSource.transaction(async (manager) => {
-      await this.assertRoom(manager, cls.id, 1);
-      await this.enrol(manager, cls.id, [userId], 'join_code');
-      await this.audit.record({ action: 'class.student_joined', actorId: userId, subjectType: 'class', subjectId: cls.id }, manager);
-    });
-    return answer;
+    if (!cls) throw new SchoolsError('not_found', 'JOIN_CODE_NOT_FOUND', 'No class has this code.');
+    const member = await this.dataSource.getRepository(ClassStudent).exists({ where: { classId: cls.id, studentId: userId } });
+    if (!member && cls.locked) throw new SchoolsError('locked', 'CLASS_LOCKED', 'This class is not taking new members. Ask your teacher.');
+    try {
+      if (!member)
+        await this.dataSource.transaction(async (manager) => {
+          await this.assertRoom(manager, cls.id, 1);
+          await this.enrol(manager, cls.id, [userId], 'join_code');
+          await this.audit.record({ action: 'class.student_joined', actorId: userId, subjectType: 'class', subjectId: cls.id }, manager);
+        });
+    } finally {
+      await failure.release();
+    }
+    return { classId: cls.id, className: cls.name };
   }
 
   /** POST /classes/:id/students/:userId/move: to another class of the same school (its cap applies). */
