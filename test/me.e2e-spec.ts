@@ -249,6 +249,23 @@ describe('date of birth corrections by organisers', () => {
     const teacher = await aTeacher(t);
     await t.http().patch(`/api/v1/users/${teacher.id}`).set(org.auth).send({ dateOfBirth: bornYearsAgo(20) }).expect(404);
   });
+
+  it('shows a refused under-13 corrected to 14 as not_required; corrected back, the refusal stands (no new request)', async () => {
+    const org = await anOrganiser(t);
+    const parentEmail = `refusing-parent-${Date.now()}@example.com`;
+    const child = await register(t, { email: undefined, dateOfBirth: bornYearsAgo(12), parentEmail });
+    const token = tokenFrom(await t.mail.waitFor(parentEmail, (m) => /take part/.test(m.subject)), 'consent');
+    await t.http().post(`/api/v1/consent/${token}`).send({ decision: 'refuse', parentName: 'Farah Khan' }).expect(204);
+    const { auth } = await session(t, child);
+
+    await t.http().patch(`/api/v1/users/${child.id}`).set(org.auth).send({ dateOfBirth: bornYearsAgo(14) }).expect(200);
+    expect((await t.http().get('/api/v1/me').set(auth).expect(200)).body).toMatchObject({ ageBand: '13-17', consentStatus: 'not_required' });
+
+    await t.http().patch(`/api/v1/users/${child.id}`).set(org.auth).send({ dateOfBirth: bornYearsAgo(12) }).expect(200);
+    expect((await t.http().get('/api/v1/me').set(auth).expect(200)).body).toMatchObject({ ageBand: 'U13', consentStatus: 'refused' });
+    const requests = await t.db.query(`SELECT 1 FROM audit_log WHERE action = 'consent.requested' AND subject_id = $1`, [child.id]);
+    expect(requests).toHaveLength(1);
+  });
 });
 
 describe('keyset pagination', () => {

@@ -269,7 +269,8 @@ export class AccountsService {
 
   /**
    * Corrects an entrant's date of birth (a verified teacher of their class or an organiser, checked by
-   * the caller), audited with the age bands only. Someone found to be under 13 needs consent again.
+   * the caller), audited with the age bands only. Someone found to be under 13 needs consent again, unless
+   * a decision on it was already recorded (a parent's refusal stands).
    */
   async correctDateOfBirth(userId: string, dateOfBirth: string, actorId: string): Promise<User> {
     const today = this.today();
@@ -280,7 +281,8 @@ export class AccountsService {
       if (!user || user.erasedAt || !user.roles.includes('entrant')) throw new IdentityError('not_found', 'USER_NOT_FOUND', 'No such user.');
       const from = ageBand(user.dateOfBirth, today);
       const to = ageBand(dateOfBirth, today);
-      const needsConsent = to === 'U13' && effectiveConsent(user.consentStatus, user.dateOfBirth, today) === 'not_required';
+      const decided = user.consentStatus === 'granted' || user.consentStatus === 'refused';
+      const needsConsent = to === 'U13' && from !== 'U13' && !decided;
       const changes: Partial<User> = { dateOfBirth };
       if (needsConsent) Object.assign(changes, { consentStatus: 'pending', consentMethod: null, consentActorId: null, consentParentName: null, consentAt: null });
       await manager.getRepository(User).update({ id: userId }, changes);
