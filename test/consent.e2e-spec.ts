@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ConsentService } from '@app/identity';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import {
   aClass,
@@ -159,6 +160,57 @@ describe('asking again', () => {
     const [row] = await t.db.query(`SELECT parent_email FROM users WHERE id = $1`, [child.id]);
     expect(row.parent_email).toBe(corrected);
     await t.http().post('/api/v1/me/consent/resend').set(child.auth).send({}).expect(409);
+  });
+
+  it('holds to 3 a day under concurrent requests, leaving exactly one live link, to the address on file', async () => {
+    const child = await anUnder13();
+    const addresses = [aParentAddress(), aParentAddress(), aParentAddress()];
+    // Called side by side in one process, past the HTTP pipeline that would spread them out in time.
+    const consent = t.app.get(ConsentService);
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => consent.resend(child.id, addresses[i % 3])));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(3);
+    const refusals = outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as { code: string }).code] : []));
+    expect(refusals).toEqual(Array(9).fill('TOO_MANY_CONSENT_REQUESTS'));
+    expect((await t.http().post('/api/v1/me/consent/resend').set(child.auth).send({}).expect(429)).body.code).toBe('TOO_MANY_CONSENT_REQUESTS');
+    const live = await t.db.query(
+      `SELECT t.data->>'parentEmail' AS "sentTo", u.parent_email AS "onFile"
+         FROM single_use_token t JOIN users u ON u.id = t.subject_id
+        WHERE t.purpose = 'parental_consent' AND t.subject_id = $1 AND t.used_at IS NULL`,
+      [child.id],
+    );
+    expect(live).toHaveLength(1);
+    expect(live[0].sentTo).toBe(live[0].onFile);
+    expect(await auditOf('consent.requested', child.id)).toHaveLength(4);
+  });
+
+  it('once a parent refused, goes only to the address on file: the child cannot redirect it and grant it themselves (409)', async () => {
+    const child = await anUnder13();
+    await t.http().post(`/api/v1/consent/${child.token}`).send({ decision: 'refuse', parentName: 'Farah Khan' }).expect(204);
+    const own = aParentAddress();
+    const redirected = await t.http().post('/api/v1/me/consent/resend').set(child.auth).send({ parentEmail: own }).expect(409);
+    expect(redirected.body.code).toBe('CONSENT_REFUSED');
+    const [row] = await t.db.query(`SELECT parent_email, consent_status FROM users WHERE id = $1`, [child.id]);
+    expect(row).toEqual({ parent_email: child.parentEmail, consent_status: 'refused' });
+    expect(await auditOf('consent.parent_email_changed', child.id)).toEqual([]);
+    expect((await me(child.auth)).consentStatus).toBe('refused');
+
+    // The parent who refused may be asked again (their own address, however it is written) and change their mind.
+    await t.http().post('/api/v1/me/consent/resend').set(child.auth).send({ parentEmail: child.parentEmail.toUpperCase() }).expect(202);
+    const asked = await t.mail.waitFor(child.parentEmail, (m) => /take part/.test(m.subject) && tokenFrom(m, 'consent') !== child.token);
+    await t.http().post(`/api/v1/consent/${tokenFrom(asked, 'consent')}`).send({ decision: 'grant', parentName: 'Farah Khan' }).expect(204);
+    expect((await me(child.auth)).consentStatus).toBe('granted');
+    expect(t.mail.to(own)).toEqual([]);
+  });
+
+  it('racing a parent’s refusal, either the refusal stands (409) or the parent’s link is replaced first (410): never both, never a deadlock', async () => {
+    for (let i = 0; i < 5; i++) {
+      const child = await anUnder13();
+      const [decided, resent] = await Promise.all([
+        t.http().post(`/api/v1/consent/${child.token}`).send({ decision: 'refuse', parentName: 'Farah Khan' }),
+        t.http().post('/api/v1/me/consent/resend').set(child.auth).send({ parentEmail: aParentAddress() }),
+      ]);
+      expect([[204, 409], [410, 202]]).toContainEqual([decided.status, resent.status]);
+    }
   });
 
   it('is for under-13 entrants', async () => {

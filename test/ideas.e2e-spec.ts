@@ -122,6 +122,18 @@ describe('submitting', () => {
     expect(res.body.errors.map((e: { message: string }) => e.message).join(' ')).toMatch(/consent/);
   });
 
+  it('a child without email whose parent granted consent still counts as verified at 13 (date of birth corrected)', async () => {
+    const parentEmail = `granting-parent-${Date.now()}@example.com`;
+    const child = await register(t, { email: undefined, dateOfBirth: bornYearsAgo(12), parentEmail });
+    const token = tokenFrom(await t.mail.waitFor(parentEmail, (m) => /take part/.test(m.subject)), 'consent');
+    await t.http().post(`/api/v1/consent/${token}`).send({ decision: 'grant', parentName: 'Farah Khan' }).expect(204);
+    await t.http().patch(`/api/v1/users/${child.id}`).set(org.auth).send({ dateOfBirth: bornYearsAgo(14) }).expect(200);
+    const auth = (await session(t, child)).auth;
+    expect((await t.http().get('/api/v1/me').set(auth).expect(200)).body.consentStatus).toBe('not_required');
+    const idea = await anIdea(t, { auth }, comp.id);
+    await t.http().post(`/api/v1/ideas/${idea.id}/submit`).set(auth).expect(200);
+  });
+
   it('an unverified email or an age outside the competition is listed (403)', async () => {
     const adultsOnly = await aCompetition(t, org, { minAge: 11, maxAge: 16 });
     const unverified = await register(t, { dateOfBirth: bornYearsAgo(20) });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { PASSWORD, aTeacher, anEntrant, anOrganiser, bornYearsAgo, errorFields, register, session, signIn, verifyEmail } from './support/builders.js';
+import { PASSWORD, aTeacher, aVerifiedEntrant, anEntrant, anOrganiser, bornYearsAgo, errorFields, register, session, signIn, verifyEmail } from './support/builders.js';
+import { aJudge } from './support/judging.js';
 import { tokenFrom } from './support/mail-capture.js';
 
 let t: TestApp;
@@ -263,6 +264,45 @@ describe('date of birth corrections by organisers', () => {
     await t.http().patch(`/api/v1/users/${teen.id}`).set((await session(t, teen)).auth).send({ dateOfBirth: bornYearsAgo(20) }).expect(403);
     const teacher = await aTeacher(t);
     await t.http().patch(`/api/v1/users/${teacher.id}`).set(org.auth).send({ dateOfBirth: bornYearsAgo(20) }).expect(404);
+  });
+
+  it('shows a refused under-13 corrected to 14 as not_required; corrected back, the refusal stands (no new request)', async () => {
+    const org = await anOrganiser(t);
+    const parentEmail = `refusing-parent-${Date.now()}@example.com`;
+    const child = await register(t, { email: undefined, dateOfBirth: bornYearsAgo(12), parentEmail });
+    const token = tokenFrom(await t.mail.waitFor(parentEmail, (m) => /take part/.test(m.subject)), 'consent');
+    await t.http().post(`/api/v1/consent/${token}`).send({ decision: 'refuse', parentName: 'Farah Khan' }).expect(204);
+    const { auth } = await session(t, child);
+
+    await t.http().patch(`/api/v1/users/${child.id}`).set(org.auth).send({ dateOfBirth: bornYearsAgo(14) }).expect(200);
+    expect((await t.http().get('/api/v1/me').set(auth).expect(200)).body).toMatchObject({ ageBand: '13-17', consentStatus: 'not_required' });
+
+    await t.http().patch(`/api/v1/users/${child.id}`).set(org.auth).send({ dateOfBirth: bornYearsAgo(12) }).expect(200);
+    expect((await t.http().get('/api/v1/me').set(auth).expect(200)).body).toMatchObject({ ageBand: 'U13', consentStatus: 'refused' });
+    const requests = await t.db.query(`SELECT 1 FROM audit_log WHERE action = 'consent.requested' AND subject_id = $1`, [child.id]);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('takes every adult role from someone found to be under 18: judge routes answer 403 at once, each removal audited', async () => {
+    const org = await anOrganiser(t);
+    const adult = await aVerifiedEntrant(t, { dateOfBirth: bornYearsAgo(18) });
+    const judge = await aJudge(t, org, { existing: adult });
+    await t.http().post('/api/v1/organisers').set(org.auth).send({ email: adult.email, firstName: 'Amira', lastName: 'Khan', password: PASSWORD }).expect(201);
+    await t.http().get('/api/v1/judge/assignments').set(judge.auth).expect(200);
+
+    const res = await t.http().patch(`/api/v1/users/${adult.id}`).set(org.auth).send({ dateOfBirth: bornYearsAgo(16) }).expect(200);
+    expect(res.body).toMatchObject({ ageBand: '13-17', roles: ['entrant'] });
+    expect((await t.http().get('/api/v1/judge/assignments').set(judge.auth).expect(403)).body.code).toBe('ROLE_REQUIRED');
+    await t.http().get('/api/v1/audit').set(judge.auth).expect(403);
+    expect((await t.http().get('/api/v1/me').set(judge.auth).expect(200)).body.roles).toEqual(['entrant']);
+    const audit = await t.http().get(`/api/v1/audit?action=user.role_removed&subjectId=${adult.id}`).set(org.auth).expect(200);
+    expect(audit.body.items.map((i: { actorId: string; data: object }) => ({ actorId: i.actorId, data: i.data }))).toEqual(
+      expect.arrayContaining([
+        { actorId: org.id, data: { role: 'judge', reason: 'under_18' } },
+        { actorId: org.id, data: { role: 'organiser', reason: 'under_18' } },
+      ]),
+    );
+    expect(audit.body.items).toHaveLength(2);
   });
 });
 

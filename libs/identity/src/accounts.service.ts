@@ -270,7 +270,12 @@ export class AccountsService {
 
   /**
    * Corrects an entrant's date of birth (a verified teacher of their class or an organiser, checked by
-   * the caller), audited with the age bands only. Someone found to be under 13 needs consent again.
+   * the caller), audited with the age bands only. Someone found to be under 13 needs consent again, unless
+   * a decision on it was already recorded (a parent's refusal stands). Someone found to be under 18 loses
+   * every adult role (SPEC §1: a person under 18 holds only `entrant`), each removal audited. Roles are
+   * read from the database on every request, so judge and organiser routes answer 403 at once (no session
+   * needs ending). Their judge assignments are left as they are: scores already given stand, open ones can
+   * no longer be scored (the tally flags those ideas `too_few_scores`), and later rounds leave them out.
    */
   async correctDateOfBirth(userId: string, dateOfBirth: string, actorId: string): Promise<User> {
     const today = this.today();
@@ -281,12 +286,18 @@ export class AccountsService {
       if (!user || user.erasedAt || !user.roles.includes('entrant')) throw new IdentityError('not_found', 'USER_NOT_FOUND', 'No such user.');
       const from = ageBand(user.dateOfBirth, today);
       const to = ageBand(dateOfBirth, today);
-      const needsConsent = to === 'U13' && effectiveConsent(user.consentStatus, user.dateOfBirth, today) === 'not_required';
+      const decided = user.consentStatus === 'granted' || user.consentStatus === 'refused';
+      const needsConsent = to === 'U13' && from !== 'U13' && !decided;
+      const removedRoles = to === '18+' ? [] : user.roles.filter((role) => role !== 'entrant');
       const changes: Partial<User> = { dateOfBirth };
       if (needsConsent) Object.assign(changes, { consentStatus: 'pending', consentMethod: null, consentActorId: null, consentParentName: null, consentAt: null });
+      if (removedRoles.length) changes.roles = ['entrant'];
       await manager.getRepository(User).update({ id: userId }, changes);
-      await this.audit.record(
-        { action: 'user.date_of_birth_corrected', actorId, subjectType: 'user', subjectId: userId, data: { fromAgeBand: from, toAgeBand: to } },
+      await this.audit.recordMany(
+        [
+          { action: 'user.date_of_birth_corrected', actorId, subjectType: 'user', subjectId: userId, data: { fromAgeBand: from, toAgeBand: to } },
+          ...removedRoles.map((role) => ({ action: 'user.role_removed', actorId, subjectType: 'user', subjectId: userId, data: { role, reason: 'under_18' } })),
+        ],
         manager,
       );
       if (needsConsent && user.parentEmail) await this.consent.requestFromParent(manager, user, user.parentEmail, actorId);

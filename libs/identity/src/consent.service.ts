@@ -110,28 +110,41 @@ export class ConsentService {
     );
   }
 
-  /** POST /me/consent/resend: a pending (or refused) under-13 asks again, perhaps to a corrected address. */
+  /**
+   * POST /me/consent/resend: a pending (or refused) under-13 asks again. While no parent has answered, the
+   * request may go to a corrected address (SPEC §2.1: the first one may have been mistyped); once a parent
+   * refused, it goes only to the address on file, so only the parent who refused can change their mind.
+   * The child's row stays locked throughout, so concurrent resends (and a parent deciding) take turns:
+   * each sees the latest decision and exactly one link stays live.
+   */
   async resend(childId: string, correctedParentEmail?: string): Promise<void> {
-    const child = await this.activeUser(childId);
     const now = this.clock.now();
     const today = londonDate(now);
-    if (ageBand(child.dateOfBirth, today) !== 'U13')
-      throw new IdentityError('conflict', 'CONSENT_NOT_REQUIRED', 'Parental consent is only needed under 13.');
-    if (effectiveConsent(child.consentStatus, child.dateOfBirth, today) === 'granted')
-      throw new IdentityError('conflict', 'CONSENT_ALREADY_GRANTED', 'Consent has already been given.');
-    const parentEmail = correctedParentEmail ? normaliseEmail(correctedParentEmail) : child.parentEmail;
-    if (!parentEmail)
-      throw IdentityError.invalidFields([{ field: 'parentEmail', message: 'parentEmail is required: no parent address is on file' }]);
-    if (child.email && parentEmail === child.email)
-      throw IdentityError.invalidFields([{ field: 'parentEmail', message: "parentEmail must be the parent's own address" }]);
-
-    const { granted } = await this.attempts.reserve(`consent-resend:${child.id}:${today}`, 2 * DAY_MS, CONSENT_RESENDS_PER_DAY);
-    if (!granted)
-      throw new IdentityError('rate_limited', 'TOO_MANY_CONSENT_REQUESTS', `At most ${CONSENT_RESENDS_PER_DAY} consent requests can be sent a day.`, {
-        retryAfterSeconds: secondsUntilLondonMidnight(now),
-      });
-
     await this.dataSource.transaction(async (manager) => {
+      const child = await this.lockedChild(manager, childId);
+      if (!child) throw new IdentityError('not_found', 'USER_NOT_FOUND', 'No such user.');
+      if (ageBand(child.dateOfBirth, today) !== 'U13')
+        throw new IdentityError('conflict', 'CONSENT_NOT_REQUIRED', 'Parental consent is only needed under 13.');
+      const status = effectiveConsent(child.consentStatus, child.dateOfBirth, today);
+      if (status === 'granted') throw new IdentityError('conflict', 'CONSENT_ALREADY_GRANTED', 'Consent has already been given.');
+      const parentEmail = correctedParentEmail ? normaliseEmail(correctedParentEmail) : child.parentEmail;
+      if (status === 'refused' && parentEmail !== child.parentEmail)
+        throw new IdentityError(
+          'conflict',
+          'CONSENT_REFUSED',
+          'A parent refused consent: a new request goes only to the parent address on file, so that only they can change their mind.',
+        );
+      if (!parentEmail)
+        throw IdentityError.invalidFields([{ field: 'parentEmail', message: 'parentEmail is required: no parent address is on file' }]);
+      if (child.email && parentEmail === child.email)
+        throw IdentityError.invalidFields([{ field: 'parentEmail', message: "parentEmail must be the parent's own address" }]);
+
+      // Recorded first and counted in the same step, so concurrent requests cannot all pass the limit.
+      const { count } = await this.attempts.record(`consent-resend:${child.id}:${today}`, 2 * DAY_MS);
+      if (count > CONSENT_RESENDS_PER_DAY)
+        throw new IdentityError('rate_limited', 'TOO_MANY_CONSENT_REQUESTS', `At most ${CONSENT_RESENDS_PER_DAY} consent requests can be sent a day.`, {
+          retryAfterSeconds: secondsUntilLondonMidnight(now),
+        });
       if (parentEmail !== child.parentEmail) {
         await manager.getRepository(User).update({ id: child.id }, { parentEmail });
         await this.audit.record({ action: 'consent.parent_email_changed', actorId: child.id, subjectType: 'user', subjectId: child.id }, manager);
@@ -159,9 +172,10 @@ export class ConsentService {
    */
   async decide(token: string, decision: 'grant' | 'refuse', parentName: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const live = await this.tokens.consume(manager, PARENTAL_CONSENT, token);
-      const child = await this.lockedChild(manager, live.subjectId!);
+      // The child's row is locked before the token, in the order resend() takes them (no deadlock).
+      const child = await this.lockedChild(manager, (await this.tokens.peek(PARENTAL_CONSENT, token, manager)).subjectId!);
       if (!child) throw linkGone();
+      const live = await this.tokens.consume(manager, PARENTAL_CONSENT, token);
       const granted = decision === 'grant';
       await this.record(manager, child, granted, { method: 'parent_link', actorId: null, parentName: parentName.trim() });
       await this.notifications.notify(manager, {
@@ -225,12 +239,6 @@ export class ConsentService {
   private async lockedChild(manager: EntityManager, id: string): Promise<User | null> {
     const child = await manager.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
     return child && !child.erasedAt ? child : null;
-  }
-
-  private async activeUser(id: string): Promise<User> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id });
-    if (!user || user.erasedAt) throw new IdentityError('not_found', 'USER_NOT_FOUND', 'No such user.');
-    return user;
   }
 }
 

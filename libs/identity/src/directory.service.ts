@@ -48,7 +48,8 @@ export class PeopleDirectory {
     return new Map(
       users.map((u) => {
         const consentStatus = effectiveConsent(u.consentStatus, u.dateOfBirth, today);
-        const emailVerified = u.email ? Boolean(u.emailVerifiedAt) : u.origin === 'roster' || consentStatus === 'granted';
+        // A parent's grant vouched for an account without email, and still does once the child is 13.
+        const emailVerified = u.email ? Boolean(u.emailVerifiedAt) : u.origin === 'roster' || u.consentStatus === 'granted';
         return [
           u.id,
           {

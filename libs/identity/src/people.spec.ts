@@ -22,11 +22,13 @@ describe('ages', () => {
     expect(ageBand(null, '2027-01-01')).toBe('18+');
   });
 
-  it('a pending under-13 who turns 13 no longer needs consent; other states stay', () => {
-    expect(effectiveConsent('pending', '2014-01-01', '2026-12-31')).toBe('pending');
-    expect(effectiveConsent('pending', '2014-01-01', '2027-01-01')).toBe('not_required');
-    expect(effectiveConsent('refused', '2014-01-01', '2027-01-01')).toBe('refused');
-    expect(effectiveConsent('granted', '2014-01-01', '2026-01-01')).toBe('granted');
+  it('keeps an under-13’s consent status; from 13 on it is not_required, whatever was recorded', () => {
+    for (const status of ['pending', 'granted', 'refused'] as const) {
+      expect(effectiveConsent(status, '2014-01-01', '2026-12-31')).toBe(status);
+      expect(effectiveConsent(status, '2014-01-01', '2027-01-01')).toBe('not_required');
+      expect(effectiveConsent(status, '2009-01-01', '2027-01-01')).toBe('not_required');
+      expect(effectiveConsent(status, null, '2027-01-01')).toBe('not_required');
+    }
   });
 
   it('accepts only real calendar dates', () => {

@@ -87,10 +87,12 @@ export function ageBand(dateOfBirth: string | null, today: string): AgeBand {
   return age < CONSENT_AGE ? 'U13' : age < ADULT_AGE ? '13-17' : '18+';
 }
 
-/** The consent status as of today: a pending U13 who has turned 13 no longer needs consent. */
+/**
+ * The consent status as of today: consent is for under-13s only, so from 13 on (a birthday passed, or a
+ * date of birth corrected) it is `not_required`, whatever was recorded — a parent's refusal included.
+ */
 export function effectiveConsent(status: ConsentStatus, dateOfBirth: string | null, today: string): ConsentStatus {
-  if (status === 'pending' && ageBand(dateOfBirth, today) !== 'U13') return 'not_required';
-  return status;
+  return ageBand(dateOfBirth, today) === 'U13' ? status : 'not_required';
 }
 
 /**

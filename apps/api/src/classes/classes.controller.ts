@@ -135,7 +135,7 @@ export class ClassesController {
 
   @ClassAccess('class-teacher')
   @Patch(':id/students/:userId')
-  @ApiOkResponse({ type: ClassStudentDto, description: 'Date of birth corrected (audited); the student as the class shows them' })
+  @ApiOkResponse({ type: ClassStudentDto, description: 'Date of birth corrected (audited; under 18, adult roles are removed); the student as the class shows them' })
   @ApiProblems(400, 404)
   async correctDateOfBirth(
     @CurrentUser() teacher: Principal,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ConsentService, type Principal } from '@app/identity';
-import { ApiProblems } from '../common/api-problems.decorator.js';
+import { ApiProblem, ApiProblems } from '../common/api-problems.decorator.js';
 import { CurrentUser, Public, Roles } from '../common/auth.decorators.js';
 import { ConsentDecisionDto, ConsentPreviewDto, ConsentTokenParam, ResendConsentDto } from './dto/consent.dto.js';
 
@@ -32,7 +32,12 @@ export class ConsentController {
   @Post('me/consent/resend')
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'A new link is on its way to the parent (earlier links stop working)' })
-  @ApiProblems(400, 409, 429)
+  @ApiProblems(400, 429)
+  @ApiProblem(
+    409,
+    'Consent is not needed (`CONSENT_NOT_REQUIRED`) or already given (`CONSENT_ALREADY_GRANTED`), or a parent refused it and `parentEmail` ' +
+      'names another address than the one on file (`CONSENT_REFUSED`: after a refusal the request goes only to that parent). Nothing sent.',
+  )
   async resend(@CurrentUser() child: Principal, @Body() dto: ResendConsentDto): Promise<void> {
     await this.consent.resend(child.userId, dto.parentEmail);
   }

@@ -45,7 +45,12 @@ export class UsersController {
 
   @Roles('organiser')
   @Patch(':id')
-  @ApiOkResponse({ type: PersonDto, description: "Corrects an entrant's date of birth (audited with age bands only); a newly under-13 entrant needs consent again" })
+  @ApiOkResponse({
+    type: PersonDto,
+    description:
+      "Corrects an entrant's date of birth (audited with age bands only); a newly under-13 entrant needs consent again, and someone under 18 " +
+      'loses any adult role (judge, teacher, organiser; each removal audited as `user.role_removed`)',
+  })
   @ApiProblems(400, 404)
   async correct(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: CorrectDateOfBirthDto): Promise<PersonDto> {
     const user = await this.accounts.correctDateOfBirth(id, dto.dateOfBirth, actor.userId);

@@ -38,26 +38,31 @@ export class AttemptCounter {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Adds an attempt and returns the count with it, counted in the same atomic step: concurrent callers
+   * each see a different count, so "record, then refuse past N" lets exactly N through.
+   */
   async record(key: string, windowMs: number): Promise<WindowCount> {
     const now = this.clock.now().getTime();
     const k = `attempts:${key}`;
-    await guard(
+    const res = await guard(
       this.client.redis
         .multi()
         .zremrangebyscore(k, 0, now - windowMs)
         .zadd(k, now, `${now}:${randomUUID()}`)
         .pexpire(k, windowMs)
+        .zcard(k)
+        .zrange(k, 0, 0, 'WITHSCORES')
         .exec(),
     );
-    return this.count(key, windowMs);
+    return windowCount(res?.slice(3), windowMs, now);
   }
 
   async count(key: string, windowMs: number): Promise<WindowCount> {
     const now = this.clock.now().getTime();
     const k = `attempts:${key}`;
     const res = await guard(this.client.redis.multi().zremrangebyscore(k, 0, now - windowMs).zcard(k).zrange(k, 0, 0, 'WITHSCORES').exec());
-    const count = Number(res?.[1]?.[1] ?? 0);
-    return { count, retryAfterSeconds: retryAfter((res?.[2]?.[1] as string[] | undefined)?.[1], windowMs, now) };
+    return windowCount(res?.slice(1), windowMs, now);
   }
 
   /**
@@ -79,6 +84,12 @@ export class AttemptCounter {
   async clear(key: string): Promise<void> {
     await guard(this.client.redis.del(`attempts:${key}`));
   }
+}
+
+/** The replies of ZCARD and ZRANGE 0 0 WITHSCORES, in that order. */
+function windowCount(replies: [Error | null, unknown][] | undefined, windowMs: number, now: number): WindowCount {
+  const count = Number(replies?.[0]?.[1] ?? 0);
+  return { count, retryAfterSeconds: retryAfter((replies?.[1]?.[1] as string[] | undefined)?.[1], windowMs, now) };
 }
 
 function retryAfter(oldestScore: string | undefined | null, windowMs: number, now: number): number {

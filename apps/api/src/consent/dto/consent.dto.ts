@@ -25,7 +25,7 @@ export class ConsentDecisionDto {
 }
 
 export class ResendConsentDto {
-  @ApiPropertyOptional({ description: 'A corrected parent or guardian address (replaces the one on file)' })
+  @ApiPropertyOptional({ description: 'A corrected parent or guardian address (replaces the one on file); refused once a parent has refused consent' })
   @IsOptional()
   @IsEmail({}, { message: 'parentEmail must be an email address' })
   @Length(3, 254)
