@@ -119,9 +119,9 @@ export class PeopleDirectory {
   /**
    * Which of `ids` are active accounts holding `role` (a set, for checking a list a client sent).
    */
-  async withRole(ids: string[], role: Role): Promise<Set<string>> {
+  async withRole(ids: string[], role: Role, manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
     if (!ids.length) return new Set();
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await manager.query(
       `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND $2 = ANY(roles) AND erased_at IS NULL`,
       [ids, role],
     );

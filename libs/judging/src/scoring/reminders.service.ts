@@ -45,7 +45,12 @@ export class RemindersService {
     );
     let reminded = 0;
     for (let from = 0; from < due.length; from += BATCH) {
-      const batch = due.slice(from, from + BATCH);
+      // Only people who still judge are reminded (the role goes with an account corrected to under 18).
+      const judging = await this.people.withRole(
+        due.slice(from, from + BATCH).map((d) => d.judge_id),
+        'judge',
+      );
+      const batch = due.slice(from, from + BATCH).filter((d) => judging.has(d.judge_id));
       const contacts = await this.people.contacts(batch.map((d) => d.judge_id));
       const ids = await this.dataSource.transaction((m) =>
         this.notifications.notifyMany(

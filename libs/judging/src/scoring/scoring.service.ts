@@ -179,6 +179,13 @@ export class ScoringService {
       [row.round_id, row.competition_id, row.idea_id],
     );
     for (const d of declared) conflicted.push(d.idx);
+    // Someone who no longer holds the judge role (an account corrected to under 18, say) takes no new work.
+    const judging = await this.people.withRole(
+      pool.map((p) => p.judge_id),
+      'judge',
+      m,
+    );
+    for (const p of pool) if (!judging.has(p.judge_id)) conflicted.push(p.idx);
     const pick = pickReplacement({
       judges: pool.map((p) => p.idx),
       loads: pool.map((p) => p.load),
