@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { AuthService } from '@app/identity';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { PASSWORD, aSignedInEntrant, bornYearsAgo, register, signIn } from './support/builders.js';
+import { PASSWORD, aSignedInEntrant, bornYearsAgo, errorFields, register, signIn } from './support/builders.js';
 import { tokenFrom } from './support/mail-capture.js';
 
 let t: TestApp;
@@ -211,6 +211,16 @@ describe('password reset and change', () => {
       ['first-racer-secret', 'second-racer-secret'].map((password) => t.http().post('/api/v1/auth/password/reset').send({ token, password })),
     );
     expect(results.map((r) => r.status).sort()).toEqual([204, 410]);
+  });
+
+  it('null for email or username → 400 naming it (both when both are null); nothing is sent', async () => {
+    const user = await register(t);
+    const forgot = (body: object) => t.http().post('/api/v1/auth/password/forgot').send(body);
+    expect(errorFields(await forgot({ email: null, username: null }).expect(400))).toEqual(['email', 'username']);
+    expect(errorFields(await forgot({ email: null, username: user.username }).expect(400))).toEqual(['email']);
+    expect(errorFields(await forgot({ email: user.email, username: null }).expect(400))).toEqual(['username']);
+    await resetLink(user.email!);
+    expect(t.mail.to(user.email!).filter((m) => /reset/i.test(m.subject))).toHaveLength(1);
   });
 
   it('answers 202 for an unknown account and sends nothing', async () => {

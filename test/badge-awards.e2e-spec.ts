@@ -13,6 +13,7 @@ import {
   anIdea,
   anOrganiser,
   bornYearsAgo,
+  errorFields,
   session,
   aTeacher,
   PASSWORD,
@@ -65,6 +66,13 @@ describe('teachers award teacherAwardable badges to their own students', () => {
 
     const assertion = (await fetchPublic(t, res.body.openBadges.assertionUrl)).json;
     expect(assertion.recipient).toEqual({ type: 'id', hashed: true, salt: expect.any(String), identity: hashIdentity(`urn:uuid:${pupil.id}`, assertion.recipient.salt) });
+  });
+
+  it('null for the evidence url → 400 naming it; nothing is awarded', async () => {
+    const pupil = await aRosterStudent(t, teacher, classId);
+    const res = await award(teacher.auth, teacherBadge.id, pupil.id, { narrative: 'Helped the class set up their project boards.', url: null }).expect(400);
+    expect(errorFields(res)).toEqual(['evidence.url']);
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM badge_award WHERE recipient_id = $1`, [pupil.id]))[0].n).toBe(0);
   });
 
   it("refuses another school's pupil, badges that are not teacherAwardable, unverified teachers and entrants (403)", async () => {

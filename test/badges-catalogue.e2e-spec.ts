@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sanitiseSvg } from '@app/badges';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { aSignedInEntrant, anOrganiser, type SignedInUser } from './support/builders.js';
+import { aSignedInEntrant, anOrganiser, errorFields, type SignedInUser } from './support/builders.js';
 import { OB2_CONTEXT, aBadge, dataUri, fetchPublic, pngDataUri, tinyPng } from './support/open-badges.js';
 
 const IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'";
@@ -106,6 +106,13 @@ describe('the catalogue', () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(
       ['alignments.0.targetUrl', 'category', 'name', 'points', 'slug'],
     );
+  });
+
+  it.each(['teacherAwardable', 'alignments'])('null for %s → 400 naming it; no badge is added', async (field) => {
+    const slug = `null-${field.toLowerCase()}`;
+    const body = { slug, name: 'x', description: 'x', criteria: 'x', category: 'maker', points: 1, image: pngDataUri(), [field]: null };
+    expect(errorFields(await t.http().post('/api/v1/badges').set(org.auth).send(body).expect(400))).toEqual([field]);
+    expect((await allBadges()).map((b) => b.slug)).not.toContain(slug);
   });
 
   it('accepts PNG or SVG data URIs of at most 256 KB, and nothing else', async () => {

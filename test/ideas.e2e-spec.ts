@@ -233,6 +233,17 @@ describe('teams', () => {
     expect((await t.http().post(`/api/v1/ideas/${idea.id}/members`).set(adult.auth).send({ username: teen.username }).expect(403)).body.code).toBe('MIXED_AGE_TEAM');
   });
 
+  it('null for username or email → 400 naming it (both when both are null); nobody is invited', async () => {
+    const owner = await aSignedInEntrant(t);
+    const friend = await aSignedInEntrant(t);
+    const idea = await anIdea(t, owner, comp.id);
+    const invite = (body: object) => t.http().post(`/api/v1/ideas/${idea.id}/members`).set(owner.auth).send(body);
+    expect(errorFields(await invite({ username: null, email: null }).expect(400))).toEqual(['username', 'email']);
+    expect(errorFields(await invite({ username: friend.username, email: null }).expect(400))).toEqual(['email']);
+    expect(errorFields(await invite({ username: null, email: friend.email }).expect(400))).toEqual(['username']);
+    expect((await t.http().get('/api/v1/me/invitations').set(friend.auth).expect(200)).body.items).toEqual([]);
+  });
+
   it('only the owner invites; unknown people → 404; duplicates → 409; members leave, the owner cannot', async () => {
     const owner = await aSignedInEntrant(t);
     const member = await aSignedInEntrant(t);

@@ -10,6 +10,7 @@ import {
   anIdea,
   anOrganiser,
   bornYearsAgo,
+  errorFields,
   register,
   session,
   signIn,
@@ -229,6 +230,12 @@ describe('screening round', () => {
     expect(bad.body.errors).toEqual([{ field: 'judgeIds[0]', message: 'not an active judge' }]);
   });
 
+  it.each(['judgesPerIdea', 'shortlistSize', 'criteria', 'judgeIds'])('null for %s → 400 naming it; no round is created', async (field) => {
+    const res = await t.http().post(`/api/v1/competitions/${comp.id}/rounds`).set(org.auth).send({ kind: 'screening', name: 'Screening', [field]: null }).expect(400);
+    expect(errorFields(res)).toEqual([field]);
+    expect((await t.http().get(`/api/v1/competitions/${comp.id}/rounds`).set(org.auth).expect(200)).body.items).toEqual([]);
+  });
+
   it('creates the round (competition now judging) and assigns it through a job', async () => {
     const created = await t.http()
       .post(`/api/v1/competitions/${comp.id}/rounds`)
@@ -247,6 +254,8 @@ describe('screening round', () => {
     screeningId = created.body.id;
     expect((await t.http().get(`/api/v1/competitions/${comp.id}`).expect(200)).body.status).toBe('judging');
 
+    expect(errorFields(await t.http().post(`/api/v1/rounds/${screeningId}/assign`).set(org.auth).send({ seed: null }).expect(400))).toEqual(['seed']);
+    expect((await t.http().get(`/api/v1/rounds/${screeningId}`).set(org.auth).expect(200)).body).toMatchObject({ status: 'setup', seed: null });
     const accepted = await t.http().post(`/api/v1/rounds/${screeningId}/assign`).set(org.auth).send({}).expect(202);
     const job = await waitForJob(t, org.auth, accepted.body.jobId);
     expect(job).toMatchObject({ id: accepted.body.jobId, name: 'assign-judges', state: 'completed', progress: expect.any(Number), failedReason: null });
@@ -499,6 +508,7 @@ describe('final round', () => {
     const hidden = await t.http().post(`/api/v1/rounds/${finalId}/confirm`).set(org.auth).send({}).expect(409);
     expect(hidden.body.errors).toEqual([{ field: 'overrides', message: `idea ${ideaB.ideaId} is hidden: give it no outcome (null) to confirm` }]);
     await t.http().post(`/api/v1/ideas/${ideaB.ideaId}/unhide`).set(org.auth).send({ reason: 'Report dismissed' }).expect(200);
+    expect(errorFields(await t.http().post(`/api/v1/rounds/${finalId}/confirm`).set(org.auth).send({ overrides: null }).expect(400))).toEqual(['overrides']);
     expect((await t.http().get(`/api/v1/rounds/${finalId}`).set(org.auth).expect(200)).body.status).toBe('tallied'); // nothing changed
     const confirmed = await t.http()
       .post(`/api/v1/rounds/${finalId}/confirm`)
@@ -626,6 +636,20 @@ describe('publication', () => {
     expect(paid.body).toMatchObject({ status: 'paid', paymentStatus: 'paid' });
     await t.http().patch(`/api/v1/awards/${award.id}`).set(org.auth).send({ status: 'withdrawn' }).expect(400);
     await t.http().patch(`/api/v1/awards/${award.id}`).set(judges[0].auth).send({ status: 'withdrawn' }).expect(403);
+  });
+
+  it('null for an award status → 400 naming it (invalid input, not a move the rules refuse); nothing changes; null clears the payee', async () => {
+    const awards = (await t.http().get('/api/v1/awards').query({ competitionId: comp.id }).set(org.auth).expect(200)).body.items;
+    const award = awards.find((a: { ideaId: string }) => a.ideaId === entries[1].ideaId);
+    const patch = (body: object) => t.http().patch(`/api/v1/awards/${award.id}`).set(org.auth).send(body);
+    for (const field of ['status', 'acceleratorStatus', 'paymentStatus']) {
+      const res = await patch({ [field]: null }).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(errorFields(res)).toEqual([field]);
+    }
+    const payee = { kind: 'parent_guardian', name: 'Bo Brennan', email: 'bo@example.com' };
+    expect((await patch({ payee }).expect(200)).body.payee).toEqual(payee);
+    expect((await patch({ payee: null }).expect(200)).body).toEqual(award);
   });
 });
 

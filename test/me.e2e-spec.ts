@@ -60,6 +60,7 @@ describe('GET and PATCH /me', () => {
     ['email', { email: null }],
     ['privacy.profileVisibility', { privacy: { profileVisibility: null } }],
     ['privacy.marketingOptIn', { privacy: { marketingOptIn: null } }],
+    ['privacy', { privacy: null }],
   ])('null for %s → 400 naming it; nothing changes', async (field, patch) => {
     const user = await anEntrant(t);
     const { auth } = await session(t, user);

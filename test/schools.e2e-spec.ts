@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { aPendingTeacher, aUrn, aVerifiedTeacher, anEntrant, anOrganiser, session, type SignedInUser } from './support/builders.js';
+import { aPendingTeacher, aUrn, aVerifiedTeacher, anEntrant, anOrganiser, errorFields, session, type SignedInUser } from './support/builders.js';
 
 let t: TestApp;
 let organiser: SignedInUser;
@@ -104,6 +104,15 @@ describe('verification', () => {
     expect(res.body.teachers.map((x: { status: string }) => x.status)).toEqual(['verified', 'verified']);
     await t.http().post(`/api/v1/schools/${first.schoolId}/verify`).set(first.auth).send({}).expect(403);
     await t.http().post('/api/v1/schools/00000000-0000-4000-8000-000000000000/verify').set(organiser.auth).send({}).expect(404);
+  });
+
+  it('null for teacherIds → 400 naming it, nothing is verified; null evidence notes nothing', async () => {
+    const teacher = await aPendingTeacher(t);
+    const verify = (body: object) => t.http().post(`/api/v1/schools/${teacher.schoolId}/verify`).set(organiser.auth).send(body);
+    expect(errorFields(await verify({ teacherIds: null }).expect(400))).toEqual(['teacherIds']);
+    const school = await t.http().get(`/api/v1/schools/${teacher.schoolId}`).set(organiser.auth).expect(200);
+    expect(school.body).toMatchObject({ status: 'pending', verifiedAt: null, teachers: [{ userId: teacher.id, status: 'pending' }] });
+    expect((await verify({ evidence: null }).expect(200)).body).toMatchObject({ status: 'verified', evidence: null, teachers: [{ userId: teacher.id, status: 'verified' }] });
   });
 
   it('lets a verified teacher approve a colleague, who is emailed', async () => {

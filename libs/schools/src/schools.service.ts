@@ -123,7 +123,7 @@ export class SchoolsService {
    * POST /schools/:id/verify: verifies the school and the listed teachers (by default the first to join),
    * emailing each teacher verified now.
    */
-  async verify(schoolId: string, organiserId: string, input: { teacherIds?: string[]; evidence?: string }): Promise<SchoolDetail> {
+  async verify(schoolId: string, organiserId: string, input: { teacherIds?: string[]; evidence?: string | null }): Promise<SchoolDetail> {
     await this.dataSource.transaction(async (manager) => {
       const school = await manager.getRepository(School).findOne({ where: { id: schoolId }, lock: { mode: 'pessimistic_write' } });
       if (!school) throw schoolNotFound();

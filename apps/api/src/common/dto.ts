@@ -9,6 +9,12 @@ import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } fr
  */
 export const IsOptionalNotNull = () => ValidateIf((_, value) => value !== undefined);
 
+/**
+ * One of a pair (`{email}` or `{username}`): checked whenever it is sent, null included, and when `other` is left out,
+ * so `{email: null, username: null}` is refused naming both rather than reaching the service.
+ */
+export const RequiredWithout = (other: string) => ValidateIf((o: Record<string, unknown>, value) => value !== undefined || o[other] === undefined);
+
 /** A person's name: letters (any script), spaces, hyphens, apostrophes and dots; 1–50 characters. */
 export const PersonName = (example: string, { optional = false } = {}) =>
   applyDecorators(

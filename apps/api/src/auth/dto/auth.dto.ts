@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { REGIONS, type Region } from '@app/identity';
-import { PersonName } from '../../common/dto.js';
+import { PersonName, RequiredWithout } from '../../common/dto.js';
 
 export class RegisterDto {
   @ApiProperty({ enum: ['entrant', 'teacher'] }) @IsIn(['entrant', 'teacher']) accountType: 'entrant' | 'teacher';
@@ -47,12 +47,12 @@ export class LogoutDto {
 
 export class ForgotPasswordDto {
   @ApiPropertyOptional({ description: 'Either email or username' })
-  @ValidateIf((o: ForgotPasswordDto) => o.username === undefined)
+  @RequiredWithout('username')
   @IsEmail({}, { message: 'email must be an email address (or give a username)' })
   @Length(3, 254)
   email?: string;
   @ApiPropertyOptional()
-  @ValidateIf((o: ForgotPasswordDto) => o.email === undefined)
+  @RequiredWithout('email')
   @IsString()
   @Length(1, 64)
   username?: string;

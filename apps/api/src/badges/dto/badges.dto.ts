@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { BADGE_CATEGORIES, LEVELS, type AwardView, type BadgeCategory, type BadgeView, type EndorsementView, type MyBadges } from '@app/badges';
-import { PageQueryDto, PageOf } from '../../common/dto.js';
+import { IsOptionalNotNull, PageQueryDto, PageOf } from '../../common/dto.js';
 
 type UrlOptions = Parameters<typeof IsUrl>[0];
 const HTTP_URL: UrlOptions = { protocols: ['http', 'https'], require_protocol: true, require_tld: true };
@@ -49,11 +49,11 @@ export class CreateBadgeDto {
   @IsString()
   image: string;
   @ApiPropertyOptional({ default: false, description: 'Verified teachers may award it to their own students' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   teacherAwardable?: boolean;
   @ApiPropertyOptional({ type: [AlignmentDto], maxItems: 10 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(10)
   @ValidateNested({ each: true })
@@ -128,7 +128,7 @@ export class EvidenceDto {
   @Length(1, 2000)
   narrative: string;
   @ApiPropertyOptional({ description: 'https only' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUrl(HTTPS_URL, { message: 'url must be an https:// address' })
   @MaxLength(2000)
   url?: string;

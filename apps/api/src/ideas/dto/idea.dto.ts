@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsOptionalNotNull, PageOf } from '../../common/dto.js';
-import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsOptionalNotNull, PageOf, RequiredWithout } from '../../common/dto.js';
+import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
 import type { IdeaView, Invitation, ReportView } from '@app/competitions';
 
 export class CreateIdeaDto {
@@ -23,12 +23,12 @@ export class UpdateIdeaDto extends PartialType(CreateIdeaDto, { skipNullProperti
 
 export class InviteMemberDto {
   @ApiPropertyOptional({ description: 'Either username or email' })
-  @ValidateIf((o: InviteMemberDto) => o.email === undefined)
+  @RequiredWithout('email')
   @IsString()
   @Length(1, 64)
   username?: string;
   @ApiPropertyOptional()
-  @ValidateIf((o: InviteMemberDto) => o.username === undefined)
+  @RequiredWithout('username')
   @IsEmail()
   @Length(3, 254)
   email?: string;

@@ -29,7 +29,7 @@ import type {
   ResultItem,
   RoundView,
 } from '@app/judging';
-import { PageQueryDto, PersonName, PageOf } from '../../common/dto.js';
+import { IsOptionalNotNull, PageQueryDto, PersonName, PageOf } from '../../common/dto.js';
 import { IdeaContentDto } from '../../ideas/dto/idea.dto.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -91,10 +91,10 @@ export class CriterionDto {
 export class CreateRoundDto {
   @ApiProperty({ enum: ['screening', 'final'] }) @IsIn(['screening', 'final']) kind: 'screening' | 'final';
   @ApiProperty({ example: 'National screening' }) @IsString() @Length(1, 100) name: string;
-  @ApiPropertyOptional({ default: 3, minimum: 1, maximum: 10 }) @IsOptional() @IsInt() @Min(1) @Max(10) judgesPerIdea?: number;
-  @ApiPropertyOptional({ default: 20, minimum: 1 }) @IsOptional() @IsInt() @Min(1) @Max(100_000) shortlistSize?: number;
+  @ApiPropertyOptional({ default: 3, minimum: 1, maximum: 10 }) @IsOptionalNotNull() @IsInt() @Min(1) @Max(10) judgesPerIdea?: number;
+  @ApiPropertyOptional({ default: 20, minimum: 1 }) @IsOptionalNotNull() @IsInt() @Min(1) @Max(100_000) shortlistSize?: number;
   @ApiPropertyOptional({ type: [CriterionDto], description: 'Default: innovation, impact, feasibility, digital, presentation; weight 1; 1–10' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
@@ -102,7 +102,7 @@ export class CreateRoundDto {
   @Type(() => CriterionDto)
   criteria?: CriterionDto[];
   @ApiPropertyOptional({ type: [String], description: 'The pool (screening) or panel (final); default every active judge' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50_000)
@@ -112,7 +112,7 @@ export class CreateRoundDto {
 
 export class AssignRoundDto {
   @ApiPropertyOptional({ description: 'Seed of the assignment (default: a random UUID); the same seed gives the same assignment' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 100)
   seed?: string;
@@ -136,7 +136,7 @@ export class OverrideDto {
 
 export class ConfirmRoundDto {
   @ApiPropertyOptional({ type: [OverrideDto] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })
@@ -386,12 +386,12 @@ export class PayeeDto {
 }
 
 export class UpdateAwardDto {
-  @ApiPropertyOptional({ enum: ['awarded', 'accepted', 'paid', 'withdrawn'] }) @IsOptional() @IsIn(['awarded', 'accepted', 'paid', 'withdrawn']) status?: 'awarded' | 'accepted' | 'paid' | 'withdrawn';
+  @ApiPropertyOptional({ enum: ['awarded', 'accepted', 'paid', 'withdrawn'] }) @IsOptionalNotNull() @IsIn(['awarded', 'accepted', 'paid', 'withdrawn']) status?: 'awarded' | 'accepted' | 'paid' | 'withdrawn';
   @ApiPropertyOptional({ enum: ['offered', 'accepted', 'declined', 'completed'] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['offered', 'accepted', 'declined', 'completed'])
   acceleratorStatus?: 'offered' | 'accepted' | 'declined' | 'completed';
-  @ApiPropertyOptional({ enum: ['pending', 'paid', 'withheld'] }) @IsOptional() @IsIn(['pending', 'paid', 'withheld']) paymentStatus?: 'pending' | 'paid' | 'withheld';
+  @ApiPropertyOptional({ enum: ['pending', 'paid', 'withheld'] }) @IsOptionalNotNull() @IsIn(['pending', 'paid', 'withheld']) paymentStatus?: 'pending' | 'paid' | 'withheld';
   @ApiPropertyOptional({ type: PayeeDto, nullable: true, description: 'Recorded when the team accepts' })
   @IsOptional()
   @ValidateNested()

@@ -58,7 +58,7 @@ export class UpdateMeDto {
   @PersonName('Khan', { optional: true }) lastName?: string;
   @ApiPropertyOptional({ enum: REGIONS, nullable: true }) @IsOptional() @IsIn([...REGIONS, null]) region?: Region | null;
   @ApiPropertyOptional({ description: 'Needs verifying again' }) @IsOptionalNotNull() @IsEmail() @Length(3, 254) email?: string;
-  @ApiPropertyOptional({ type: PrivacyPatchDto }) @IsOptional() @ValidateNested() @Type(() => PrivacyPatchDto) privacy?: PrivacyPatchDto;
+  @ApiPropertyOptional({ type: PrivacyPatchDto }) @IsOptionalNotNull() @ValidateNested() @Type(() => PrivacyPatchDto) privacy?: PrivacyPatchDto;
 }
 
 export class NotificationDto {

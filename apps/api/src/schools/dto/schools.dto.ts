@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateBy } from 'class-validator';
 import { SCHOOL_STATUSES, normalisePostcode, type SchoolStatus } from '@app/schools';
-import { IdParam, PageQueryDto, PageOf } from '../../common/dto.js';
+import { IdParam, IsOptionalNotNull, PageQueryDto, PageOf } from '../../common/dto.js';
 
 export class RegisterSchoolDto {
   @ApiProperty({ example: '100000', description: 'The school’s unique reference number (URN): 6 digits' })
@@ -57,16 +57,16 @@ export class SchoolQueryDto extends PageQueryDto {
 
 export class VerifySchoolDto {
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Teachers checked along with the school (default: the first to join)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true, message: 'each of teacherIds must be a UUID' })
   teacherIds?: string[];
-  @ApiPropertyOptional({ maxLength: 2000, description: 'What was checked, for other organisers' })
+  @ApiPropertyOptional({ maxLength: 2000, nullable: true, type: String, description: 'What was checked, for other organisers; null or empty: nothing noted' })
   @IsOptional()
   @IsString()
   @Length(0, 2000)
-  evidence?: string;
+  evidence?: string | null;
 }
 
 export class SchoolTeacherParams extends IdParam {
