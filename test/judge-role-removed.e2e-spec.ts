@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { JobQueue, JobStatusService } from '@app/platform';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { aCompetition, aSignedInEntrant, anIdea, anOrganiser, bornYearsAgo } from './support/builders.js';
-import { aJudge, waitForJob } from './support/judging.js';
-import { waitFor } from './support/mail-capture.js';
+import { aJudge, runReminders, waitForJob } from './support/judging.js';
 
 /**
  * A judge whose date of birth is corrected to under 18 loses the role (SPEC §1) in the middle of a round:
@@ -70,11 +68,7 @@ describe('a judge corrected to under 18 during a round', () => {
   it('gets no scoring reminder for the assignments they can no longer score', async () => {
     t.clock.advance(25 * 3600_000);
     try {
-      const id = await t.app.get(JobQueue).enqueue('scoringReminders', {});
-      const job = await waitFor(async () => {
-        const found = await t.app.get(JobStatusService).find(id);
-        return found?.state === 'completed' ? found : undefined;
-      }, 15_000, 'the reminder job');
+      const job = await runReminders(t);
       expect(job.result).toEqual({ reminded: 2 });
       await t.mail.waitFor(judges.b.email!, (m) => /A reminder/.test(m.subject));
       expect(t.mail.to(judges.minor.email!).filter((m) => /A reminder/.test(m.subject))).toEqual([]);

@@ -18,9 +18,8 @@ import {
   withOwnPassword,
   type SignedInUser,
 } from './support/builders.js';
-import { JobQueue, JobStatusService } from '@app/platform';
 import { tokenFrom, waitFor } from './support/mail-capture.js';
-import { BLIND_DENY_LIST, aJudge, invitationToken, keysOf, waitForJob } from './support/judging.js';
+import { BLIND_DENY_LIST, aJudge, invitationToken, keysOf, runReminders, waitForJob } from './support/judging.js';
 
 /**
  * A whole competition, from judge invitations to published results, through the API with the worker
@@ -62,14 +61,6 @@ async function queue(judge: Judge, roundId: string): Promise<any[]> {
     cursor = res.body.nextCursor;
   } while (cursor);
   return items;
-}
-
-async function runReminders() {
-  const id = await t.app.get(JobQueue).enqueue('scoringReminders', {});
-  return waitFor(async () => {
-    const job = await t.app.get(JobStatusService).find(id);
-    return job?.state === 'completed' ? job : undefined;
-  }, 15_000, 'the reminder job');
 }
 
 async function scoreEverything(roundId: string, quality: (title: string) => number): Promise<void> {
@@ -353,13 +344,13 @@ describe('screening round', () => {
   });
 
   it('a scheduled reminder emails judges with open assignments once a round has scored for a day, at most daily', async () => {
-    expect((await runReminders()).result).toEqual({ reminded: 0 }); // the round has been scoring for minutes only
+    expect((await runReminders(t)).result).toEqual({ reminded: 0 }); // the round has been scoring for minutes only
     t.clock.advance(25 * 3600_000);
     try {
-      const first = await runReminders();
+      const first = await runReminders(t);
       expect((first.result as { reminded: number }).reminded).toBe(judges.length);
       await t.mail.waitFor(judges[2].email!, (m) => /A reminder/.test(m.subject));
-      expect((await runReminders()).result).toEqual({ reminded: 0 }); // same London day: nothing more
+      expect((await runReminders(t)).result).toEqual({ reminded: 0 }); // same London day: nothing more
     } finally {
       t.clock.advance(-25 * 3600_000);
     }
@@ -407,7 +398,7 @@ describe('screening round', () => {
     try {
       const reminders = () => t.mail.to(judge.email!).filter((m) => /A reminder/.test(m.subject));
       const before = reminders().length;
-      await runReminders();
+      await runReminders(t);
       const reminder = await waitFor(() => reminders()[before], 10_000, 'a second reminder');
       expect(reminder.text).toContain(`you still have ${open} ${open === 1 ? 'entry' : 'entries'} to score`);
     } finally {

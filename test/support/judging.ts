@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { JobQueue, JobStatusService } from '@app/platform';
 import type { TestApp } from './test-app.js';
 import { tokenFrom, waitFor } from './mail-capture.js';
 import { PASSWORD, session, type Registered } from './builders.js';
@@ -77,6 +78,19 @@ export async function judgeAndPublish(
   }
   await beforePublish();
   await waitForJob(t, organiser.auth, (await t.http().post(`/api/v1/competitions/${competitionId}/results/publish`).set(organiser.auth).expect(202)).body.jobId);
+}
+
+/** Runs the daily scoring-reminder job now (at the test clock's time) and returns it once completed. */
+export async function runReminders(t: TestApp) {
+  const id = await t.app.get(JobQueue).enqueue('scoringReminders', {});
+  return waitFor(
+    async () => {
+      const job = await t.app.get(JobStatusService).find(id);
+      return job?.state === 'completed' ? job : undefined;
+    },
+    15_000,
+    'the reminder job',
+  );
 }
 
 /** Every key anywhere in a JSON value, paths included, for deny-list checks. */
