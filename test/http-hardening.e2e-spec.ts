@@ -63,6 +63,18 @@ describe('every error is problem+json, never a 500', () => {
     expect(res.body.errors).toEqual([{ field: 'login', message: expect.stringMatching(/NUL/) }]);
   });
 
+  it('a string holding half of a surrogate pair → 400 naming the field, on every route that checks an email too', async () => {
+    // JSON's \ud800 escape decodes to a lone surrogate, which no email validator should see (it threw: a 500).
+    const body = '{"email":"a\\ud800@example.com","password":"a long enough passphrase 42","firstName":"Amira","lastName":"Khan","dateOfBirth":"2008-01-01","region":"london"}';
+    const res = await t.http().post('/api/v1/auth/register').set('Content-Type', 'application/json').send(body);
+    expectProblem(res, 400, 'VALIDATION_FAILED');
+    expect(res.body.errors).toEqual([{ field: 'email', message: expect.stringMatching(/surrogate/) }]);
+    const forgot = await t.http().post('/api/v1/auth/password/forgot').set('Content-Type', 'application/json').send('{"email":"\\udc00x@example.com"}');
+    expectProblem(forgot, 400, 'VALIDATION_FAILED');
+    // A proper pair (an emoji) passes: an unknown login, not bad input.
+    expectProblem(await t.http().post('/api/v1/auth/login').send({ login: 'amira🚀', password: 'whatever-pass' }), 401, 'INVALID_CREDENTIALS');
+  });
+
   it('a non-UUID id → 400', async () => {
     const user = await anEntrant(t);
     const { auth } = await session(t, user);

@@ -40,7 +40,7 @@ import { LocalStrategy } from './common/local.strategy.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { ConsentController } from './consent/consent.controller.js';
 import { RateLimitGuard } from './common/rate-limit.guard.js';
-import { NulBytePipe, validationPipe } from './common/validation.js';
+import { TextPipe, validationPipe } from './common/validation.js';
 import { HealthController, RedisHealthIndicator } from './health/health.controller.js';
 import { MeController } from './me/me.controller.js';
 import { MeService } from './me/me.service.js';
@@ -110,7 +110,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: BodyTypeGuard },
-        { provide: APP_PIPE, useClass: NulBytePipe },
+        { provide: APP_PIPE, useClass: TextPipe },
         { provide: APP_PIPE, useFactory: validationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

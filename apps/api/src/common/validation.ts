@@ -23,16 +23,22 @@ export const validationPipe = () =>
     exceptionFactory: (errors) => DomainError.invalid('VALIDATION_FAILED', flatten(errors)),
   });
 
-/** Refuses any string holding U+0000 anywhere in the body, query or path (SPEC §3). */
+// Half of a UTF-16 surrogate pair on its own: no character at all (JSON's \ud800 escape can carry one), and
+// validators that percent-encode text (isEmail) throw on it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Refuses any string holding U+0000 or a lone surrogate anywhere in the body, query or path (SPEC §3): 400 naming the field. */
 @Injectable()
-export class NulBytePipe implements PipeTransform {
+export class TextPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type === 'custom') return value;
     const bad: FieldError[] = [];
     const walk = (v: unknown, path: string, depth: number) => {
       if (depth > 32) return;
       if (typeof v === 'string') {
-        if (v.includes('\u0000')) bad.push({ field: path || (metadata.data ?? metadata.type), message: 'must not contain the NUL character' });
+        const field = path || (metadata.data ?? metadata.type);
+        if (v.includes('\u0000')) bad.push({ field, message: 'must not contain the NUL character' });
+        if (LONE_SURROGATE.test(v)) bad.push({ field, message: 'must be well-formed text (it holds half of a surrogate pair)' });
       } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`, depth + 1));
       else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k, depth + 1);
     };
@@ -44,6 +50,6 @@ export class NulBytePipe implements PipeTransform {
 
 /** Both global pipes, for a body a guard must read before the route runs (sign-in). */
 export async function validateBody<T extends object>(body: unknown, dto: new () => T): Promise<T> {
-  const clean = new NulBytePipe().transform(body, { type: 'body', metatype: dto });
+  const clean = new TextPipe().transform(body, { type: 'body', metatype: dto });
   return validationPipe().transform(clean, { type: 'body', metatype: dto }) as Promise<T>;
 }
