@@ -95,6 +95,9 @@ describe('sign-in, refresh and logout', () => {
     expect(reuse.body.code).toBe('INVALID_REFRESH_TOKEN');
     await t.http().get('/api/v1/me').set('Authorization', `Bearer ${second.body.accessToken}`).expect(401);
     await t.http().post('/api/v1/auth/refresh').send({ refreshToken: second.body.refreshToken }).expect(401);
+    // Any string that is no live refresh token is a 401, short or not; a missing one is bad input.
+    expect((await t.http().post('/api/v1/auth/refresh').send({ refreshToken: 'garbage' }).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+    await t.http().post('/api/v1/auth/refresh').send({}).expect(400);
   });
 
   it('answers the same 401 for a wrong password and an unknown login', async () => {

@@ -249,7 +249,10 @@ describe('screening round', () => {
     expect((await t.http().get(`/api/v1/rounds/${screeningId}`).set(org.auth).expect(200)).body).toMatchObject({ status: 'setup', seed: null });
     const accepted = await t.http().post(`/api/v1/rounds/${screeningId}/assign`).set(org.auth).send({}).expect(202);
     const job = await waitForJob(t, org.auth, accepted.body.jobId);
-    expect(job).toMatchObject({ id: accepted.body.jobId, name: 'assign-judges', state: 'completed', progress: expect.any(Number), failedReason: null });
+    expect(job).toMatchObject({ id: accepted.body.jobId, name: 'assign-judges', state: 'completed', progress: 100, failedReason: null });
+    // Ids that are no job's: 404, never a database error on the outbox's uuid column.
+    for (const id of ['abc', 'repeat:abc', '00000000-0000-4000-8000-000000000000'])
+      expect((await t.http().get(`/api/v1/jobs/${id}`).set(org.auth).expect(404)).body.code).toBe('JOB_NOT_FOUND');
     // Not the requester, not an organiser: the job is invisible.
     await t.http().get(`/api/v1/jobs/${accepted.body.jobId}`).set(judges[0].auth).expect(404);
     await t.http().post(`/api/v1/rounds/${screeningId}/assign`).set(org.auth).send({}).expect(409);
@@ -326,6 +329,9 @@ describe('screening round', () => {
     expect((await t.http().put(url).set(judges[0].auth).send({ scores: scoresOf(5), feedback: 'Too short.' }).expect(400)).body.errors[0].field).toBe('feedback');
     await t.http().put(url).set(judges[1].auth).send({ scores: scoresOf(5), feedback }).expect(404);
     await t.http().get(`/api/v1/judge/assignments/${mine.id}`).set(judges[1].auth).expect(404);
+    // Another judge's assignment is a 404 before the body is looked at (SPEC §3).
+    for (const body of [{}, { reason: 'x' }]) await t.http().post(`/api/v1/judge/assignments/${mine.id}/conflict`).set(judges[1].auth).send(body).expect(404);
+    await t.http().post(`/api/v1/judge/assignments/${mine.id}/conflict`).set(judges[0].auth).send({}).expect(400);
     await t.http().get('/api/v1/judge/assignments').set(entries[0].owner.auth).expect(403);
   });
 

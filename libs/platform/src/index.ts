@@ -1,4 +1,5 @@
 export * from './config/app-config.js';
+export * from './ids.js';
 export * from './clock/clock.js';
 export * from './database/database.js';
 export * from './database/pagination.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AttemptCounter, AuditService, afterCursor, toPage, type Page } from '@app/platform';
+import { AttemptCounter, AuditService, UUID, afterCursor, toPage, type Page } from '@app/platform';
 import { AccountsService, AuthService, ConsentService, displayNames, type AccountView } from '@app/identity';
 import { newJoinCode, normaliseJoinCode } from './join-codes.js';
 import { ClassStudent, ClassTeacher, SchoolClass, type StudentVia } from './school-class.entity.js';
@@ -50,7 +50,6 @@ export interface ClassDetail extends Omit<ClassSummary, 'studentCount'> {
 /** How a teacher stands towards a class: they teach it, are verified elsewhere, or are verified nowhere. */
 export type ClassAccess = 'teaches' | 'verified' | 'unverified';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUniqueViolation = (e: unknown, constraint: string) =>
   (e as { code?: string }).code === '23505' && (e as { constraint?: string }).constraint === constraint;
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@app/identity';
 import { ConflictsService, JudgeInvitationsService, ScoringService } from '@app/judging';
@@ -18,6 +18,7 @@ import {
   ReasonDto,
   ScoreDto,
 } from './dto/judging.dto.js';
+import { OwnAssignmentGuard } from './own-assignment.guard.js';
 
 /** Judges (SPEC §2.4): invitations, declared conflicts, and blind scoring of their own queue. */
 @ApiTags('judges')
@@ -94,6 +95,7 @@ export class JudgesController {
 
   @Roles('judge')
   @Post('judge/assignments/:id/conflict')
+  @UseGuards(OwnAssignmentGuard)
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Stepped aside: the entry goes to the least-loaded eligible judge, and the conflict binds later rounds' })
   @ApiProblems(400, 404, 409)

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { documentNotFound, type BakedImage } from '@app/badges';
+import { UUID } from '@app/platform';
 
 /*
  * How the public Open Badges documents are served: from PUBLIC_BASE_URL outside /api/v1, readable from any
@@ -18,7 +19,6 @@ export const IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 const REVALIDATE = 'public, max-age=60';
 const STATIC = 'public, max-age=3600';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A document id from the URL: anything that is not a UUID names no document (404, like an unknown one). */
 export function documentId(value: string): string {

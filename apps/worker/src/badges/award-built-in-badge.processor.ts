@@ -1,9 +1,8 @@
 import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { ProcessorHost, QUEUES, type JobData } from '@app/platform';
+import { ProcessorHost, QUEUES, UUID, type JobData } from '@app/platform';
 import { BadgeAwards, isBuiltInBadge } from '@app/badges';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The payload as the registry describes it, or null (a malformed job is a normal "nothing to do"). */
 export function awardPayload(data: unknown): JobData['awardBuiltInBadge'] | null {

@@ -1,10 +1,8 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
-import { JOBS, ProcessorHost, QUEUES, type JobData } from '@app/platform';
+import { JOBS, ProcessorHost, QUEUES, isUuid, type JobData } from '@app/platform';
 import { AssignmentService, PublicationService, RemindersService, RoundsService, TallyService } from '@app/judging';
-
-const isUuid = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /**
  * Judging's jobs: assignment, tally, results publication, and the daily scoring reminders. Thin: each
@@ -34,10 +32,17 @@ export class JudgingProcessor extends ProcessorHost implements OnApplicationBoot
     );
   }
 
+  /** Runs the job; a job that finished shows 100 % (the services report their phases below that). */
   async process(job: Job): Promise<unknown> {
     const progress = async (percent: number) => {
       await job.updateProgress(percent).catch((error: unknown) => this.logger.warn({ err: error, jobId: job.id }, 'progress not recorded'));
     };
+    const result = await this.run(job, progress);
+    await progress(100);
+    return result;
+  }
+
+  private async run(job: Job, progress: (percent: number) => Promise<void>): Promise<unknown> {
     switch (job.name) {
       case JOBS.assignJudges.name: {
         const { roundId } = (job.data ?? {}) as Partial<JobData['assignJudges']>;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, Clock, OutboxService, copyFrom, copyLines, copyTo, loadPartition, readIntRow } from '@app/platform';
+import { AuditService, Clock, OutboxService, UUID, copyFrom, copyLines, copyTo, loadPartition, readIntRow } from '@app/platform';
 import { EntriesService } from '@app/competitions';
 import { IntList } from '../int-list.js';
 import { PhaseTimer } from '../phase-timer.js';
@@ -15,7 +15,6 @@ export type TallyOutcome =
   | { skipped: string }
   | { ideas: number; scores: number; judges: number; iterations: number; converged: boolean; outcomes: number; ms: number; phases: Record<string, number> };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BADGE_BATCH = 1000;
 
 /** The scores of a round as typed arrays, read with one COPY (no row objects, no entities). */

@@ -97,6 +97,11 @@ export class ScoringService {
     };
   }
 
+  /** 404 unless the assignment is the judge's (see `mine`), for a guard deciding before the body is read. */
+  async assertOwn(judgeId: string, assignmentId: string): Promise<void> {
+    await this.mine(this.dataSource.manager, judgeId, assignmentId);
+  }
+
   async get(judgeId: string, assignmentId: string): Promise<JudgeAssignmentView> {
     const row = await this.mine(this.dataSource.manager, judgeId, assignmentId);
     return (await this.views([row]))[0];

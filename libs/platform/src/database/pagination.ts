@@ -1,5 +1,6 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../errors/domain-error.js';
+import { UUID } from '../ids.js';
 
 export interface Page<T> {
   items: T[];
@@ -18,7 +19,6 @@ interface CursorKey {
 
 export const encodeCursor = (key: CursorKey): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function decodeCursor(cursor: string | undefined): CursorKey | undefined {
   if (!cursor) return undefined;

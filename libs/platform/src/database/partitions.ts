@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { UUID } from '../ids.js';
 
 /**
  * Tables partitioned by LIST on one uuid column, one partition per key — judging keeps each round's
@@ -21,7 +22,6 @@ export interface PartitionKey {
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The partition's table name: `<parent>_<key's 32 hex digits>` (what the migration that partitioned them used too). */
 export function partitionName(parent: string, key: string): string {

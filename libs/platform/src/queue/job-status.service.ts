@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { isUuid } from '../ids.js';
 import { JOBS, QUEUES, isJobKey } from './jobs.js';
 import { JobQueue } from './job-queue.js';
 
@@ -42,7 +43,7 @@ export class JobStatusService {
 
   async find(id: string): Promise<JobStatus | null> {
     const queued = await this.fromQueues(id);
-    if (queued) return queued;
+    if (queued || !isUuid(id)) return queued; // outbox ids are UUIDs; any other id is only ever a queue's
     const [row] = (await this.dataSource.query(`SELECT job, data, relayed_at FROM outbox WHERE id = $1`, [id])) as {
       job: string;
       data: { requestedBy?: unknown };

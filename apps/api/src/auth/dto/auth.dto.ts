@@ -38,7 +38,8 @@ export class TokenDto {
 }
 
 export class RefreshDto {
-  @ApiProperty() @IsString() @Length(16, 256) refreshToken: string;
+  // Any string: one that is not a live refresh token is a 401 (SPEC §3), whatever its length.
+  @ApiProperty() @IsString() @Length(1, 256) refreshToken: string;
 }
 
 export class LogoutDto {
