@@ -8,7 +8,7 @@ import { CurrentUser, Roles, SignedIn } from '../common/auth.decorators.js';
 import { IdParam, PageQueryDto, UUID } from '../common/dto.js';
 import { Idempotent } from '../common/idempotency.interceptor.js';
 import { IdeaAccess } from './idea-access.guard.js';
-import { CreateIdeaDto, CreatedDto, IdeaDto, IdeaPageDto, InvitationPageDto, InviteMemberDto, ReasonDto, ReportDto, ReportPageDto, UpdateIdeaDto } from './dto/idea.dto.js';
+import { CreateIdeaDto, CreatedDto, IdeaDto, IdeaPageDto, IdeaQueryDto, InvitationPageDto, InviteMemberDto, ReasonDto, ReportDto, ReportPageDto, UpdateIdeaDto } from './dto/idea.dto.js';
 
 export class MemberParams extends IdParam {
   @ApiProperty({ format: 'uuid' }) @Matches(UUID, { message: 'userId must be a UUID' }) userId: string;
@@ -34,10 +34,15 @@ export class IdeasController {
   }
 
   @Get('me/ideas')
-  @ApiOkResponse({ type: IdeaPageDto })
+  @ApiOkResponse({
+    type: IdeaPageDto,
+    description:
+      'Newest first: ideas the caller is an accepted member of; for a verified teacher also those of their classes\' students (read-only: ' +
+      'the teacher is not among the members); for an organiser every idea, drafts included',
+  })
   @ApiProblems(400)
-  async mine(@CurrentUser() actor: Principal, @Query() page: PageQueryDto): Promise<IdeaPageDto> {
-    const result = await this.ideas.mine(actor, page.limit, page.cursor);
+  async mine(@CurrentUser() actor: Principal, @Query() query: IdeaQueryDto): Promise<IdeaPageDto> {
+    const result = await this.ideas.mine(actor, query.limit, query.cursor, query.competitionId);
     return { items: result.items.map(IdeaDto.from), nextCursor: result.nextCursor };
   }
 
