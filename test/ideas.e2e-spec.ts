@@ -564,6 +564,23 @@ describe('authorisation before validation (SPEC §3)', () => {
     await t.http().post(`${path}/report`).set(member.auth).send({ reason: '' }).expect(400);
   });
 
+  it('entering an idea in a draft or unknown competition is 404 however bad the body; in a published one, 400', async () => {
+    const owner = await aSignedInEntrant(t);
+    const draft = await t.http().post('/api/v1/competitions').set(org.auth).send({
+      title: 'Not yet', slug: `not-yet-${Date.now()}`, minAge: 11, maxAge: 25,
+      opensAt: new Date().toISOString(), closesAt: new Date(Date.now() + 86400_000).toISOString(), categories: ['a'],
+    }).expect(201);
+    const answers = [];
+    for (const id of [draft.body.id, '00000000-0000-4000-8000-000000000000'])
+      for (const body of [{}, { title: 'x'.repeat(500), links: 'nope' }]) {
+        const res = await t.http().post(`/api/v1/competitions/${id}/ideas`).set(owner.auth).send(body);
+        answers.push([res.status, res.body.code]);
+      }
+    expect(answers).toEqual(Array(4).fill([404, 'COMPETITION_NOT_FOUND']));
+    expect(errorFields(await t.http().post(`/api/v1/competitions/${comp.id}/ideas`).set(owner.auth).send({}).expect(400))).toEqual(['title']);
+    await t.http().post('/api/v1/competitions/not-a-uuid/ideas').set(owner.auth).send({}).expect(400);
+  });
+
   it('an organiser hiding an idea that does not exist gets 404 whatever the reason', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
     expect((await t.http().post(`/api/v1/ideas/${missing}/hide`).set(org.auth).send({ reason: '' }).expect(404)).body.code).toBe('IDEA_NOT_FOUND');

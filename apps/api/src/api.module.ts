@@ -10,6 +10,7 @@ import { PrivacyModule } from '@app/privacy';
 import { OpenDataModule } from '@app/open-data';
 import { OpenDataController } from './open-data/open-data.controller.js';
 import { CompetitionsController } from './competitions/competitions.controller.js';
+import { PublishedCompetitionGuard } from './competitions/published-competition.guard.js';
 import { IdeaAccessGuard } from './ideas/idea-access.guard.js';
 import { IdeasController } from './ideas/ideas.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
@@ -104,6 +105,7 @@ export class ApiModule {
         ClassViewService,
         ClassAccessGuard,
         IdeaAccessGuard,
+        PublishedCompetitionGuard,
         RedisHealthIndicator,
         // Order matters: who you are, what you may do, how often, then what you sent.
         { provide: APP_GUARD, useClass: AccessGuard },

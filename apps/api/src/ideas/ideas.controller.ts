@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { IdeasService, ModerationService, SubmissionsService, TeamsService } from '@app/competitions';
@@ -7,6 +7,7 @@ import { ApiProblems } from '../common/api-problems.decorator.js';
 import { CurrentUser, Roles, SignedIn } from '../common/auth.decorators.js';
 import { IdParam, PageQueryDto, UUID } from '../common/dto.js';
 import { Idempotent } from '../common/idempotency.interceptor.js';
+import { PublishedCompetitionGuard } from '../competitions/published-competition.guard.js';
 import { IdeaAccess } from './idea-access.guard.js';
 import { CreateIdeaDto, CreatedDto, IdeaDto, IdeaPageDto, IdeaQueryDto, InvitationPageDto, InviteMemberDto, ReasonDto, ReportDto, ReportPageDto, UpdateIdeaDto } from './dto/idea.dto.js';
 
@@ -26,8 +27,9 @@ export class IdeasController {
   ) {}
 
   @Roles('entrant')
+  @UseGuards(PublishedCompetitionGuard)
   @Post('competitions/:id/ideas')
-  @ApiCreatedResponse({ type: IdeaDto, description: 'A draft: only a title is needed' })
+  @ApiCreatedResponse({ type: IdeaDto, description: 'A draft: only a title is needed. An unknown or unpublished competition is 404 before the body is read' })
   @ApiProblems(400, 404, 409)
   async create(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: CreateIdeaDto): Promise<IdeaDto> {
     return IdeaDto.from(await this.ideas.create(actor, id, dto));
