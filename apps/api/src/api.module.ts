@@ -17,6 +17,7 @@ import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { SchoolsModule } from '@app/schools';
 import { AdminController } from './admin/admin.controller.js';
 import { BadgesModule } from '@app/badges';
+import { BadgeAwardAccessGuard } from './badges/badge-award-access.guard.js';
 import { BadgeAwardsController } from './badges/badge-awards.controller.js';
 import { BadgesController } from './badges/badges.controller.js';
 import { MyBadgesController } from './badges/my-badges.controller.js';
@@ -106,6 +107,7 @@ export class ApiModule {
         ClassAccessGuard,
         IdeaAccessGuard,
         PublishedCompetitionGuard,
+        BadgeAwardAccessGuard,
         RedisHealthIndicator,
         // Order matters: who you are, what you may do, how often, then what you sent.
         { provide: APP_GUARD, useClass: AccessGuard },
