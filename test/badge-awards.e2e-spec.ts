@@ -105,6 +105,47 @@ describe('teachers award teacherAwardable badges to their own students', () => {
   });
 });
 
+describe('authorisation before validation (SPEC §3)', () => {
+  const send = (auth: Record<string, string>, badgeId: string, body: object) => t.http().post(`/api/v1/badges/${badgeId}/awards`).set(auth).send(body);
+  const missing = '00000000-0000-4000-8000-000000000000';
+
+  it('a teacher who may not award the badge gets 403 (or 404 for no badge) however bad the body; those who may get 400 (evidence left out too, not 500)', async () => {
+    const organiserOnly = await aBadge(t, org);
+    const pending = await aPendingTeacher(t);
+    const pupil = await aRosterStudent(t, teacher, classId);
+    const bodies = [{}, { recipientId: 'nope', evidence: { narrative: '' } }];
+    const cases: [string, Record<string, string>, string][] = [
+      ['pending teacher', pending.auth, teacherBadge.id],
+      ['pending teacher, organiser-only badge', pending.auth, organiserOnly.id],
+      ['verified teacher, organiser-only badge', teacher.auth, organiserOnly.id],
+      ['verified teacher, no such badge', teacher.auth, missing],
+      ['organiser, no such badge', org.auth, missing],
+    ];
+    const answers = [];
+    for (const [who, auth, badgeId] of cases) for (const body of bodies) answers.push([who, (await send(auth, badgeId, body)).body.code]);
+    expect(answers).toEqual(
+      [
+        ['pending teacher', 'TEACHER_NOT_VERIFIED'],
+        ['pending teacher, organiser-only badge', 'BADGE_NOT_TEACHER_AWARDABLE'],
+        ['verified teacher, organiser-only badge', 'BADGE_NOT_TEACHER_AWARDABLE'],
+        ['verified teacher, no such badge', 'BADGE_NOT_FOUND'],
+        ['organiser, no such badge', 'BADGE_NOT_FOUND'],
+      ].flatMap((answer) => [answer, answer]),
+    );
+    // With a valid body the service answers the same.
+    expect((await award(pending.auth, teacherBadge.id, pupil.id).expect(403)).body.code).toBe('TEACHER_NOT_VERIFIED');
+    expect((await award(teacher.auth, organiserOnly.id, pupil.id).expect(403)).body.code).toBe('BADGE_NOT_TEACHER_AWARDABLE');
+    expect((await award(teacher.auth, missing, pupil.id).expect(404)).body.code).toBe('BADGE_NOT_FOUND');
+
+    expect(errorFields(await send(teacher.auth, teacherBadge.id, {}).expect(400))).toEqual(['recipientId', 'evidence']);
+    expect(errorFields(await send(org.auth, organiserOnly.id, {}).expect(400))).toEqual(['recipientId', 'evidence']);
+    for (const evidence of [undefined, null, [], 'Helped'])
+      expect(errorFields(await send(org.auth, organiserOnly.id, { recipientId: pupil.id, evidence }).expect(400))).toEqual(['evidence']);
+    await send(teacher.auth, 'not-a-uuid', {}).expect(400);
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM badge_award WHERE recipient_id = $1`, [pupil.id]))[0].n).toBe(0);
+  });
+});
+
 describe('an under-13 without consent', () => {
   it('has the award recorded, but no public credential until consent; then the documents appear and verify', async () => {
     const pupil = await aRosterStudent(t, teacher, classId, { firstName: 'Nia', lastName: 'Underwood' });

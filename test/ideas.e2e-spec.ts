@@ -1,7 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { tokenFrom } from './support/mail-capture.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { COMPLETE_IDEA, aClass, aCompetition, aSignedInEntrant, aTeacher, aVerifiedTeacher, anIdea, anOrganiser, bornYearsAgo, errorFields, register, session } from './support/builders.js';
+import {
+  COMPLETE_IDEA,
+  aClass,
+  aCompetition,
+  aPendingTeacher,
+  aSignedInEntrant,
+  aTeacher,
+  aVerifiedTeacher,
+  anIdea,
+  anOrganiser,
+  bornYearsAgo,
+  errorFields,
+  register,
+  session,
+} from './support/builders.js';
 
 let t: TestApp;
 let org: Awaited<ReturnType<typeof anOrganiser>>;
@@ -431,6 +445,77 @@ describe('GET /me/ideas', () => {
     expect(res.body.items[0].members.map((m: { displayName: string }) => m.displayName)).toEqual(['Lina M.', 'Omar S.']);
     expect(res.body.items[1].members.map((m: { displayName: string }) => m.displayName)).toEqual(['Lina M.']);
   });
+  /** The ids on each page of GET /me/ideas at `?limit=`, following nextCursor. */
+  async function idsByPage(auth: Record<string, string>, query: Record<string, string | number> = {}) {
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const { body }: { body: { items: { id: string }[]; nextCursor: string | null } } = await t.http()
+        .get('/api/v1/me/ideas')
+        .query({ ...query, ...(cursor ? { cursor } : {}) })
+        .set(auth)
+        .expect(200);
+      pages.push(body.items.map((i) => i.id));
+      cursor = body.nextCursor;
+    } while (cursor && pages.length < 10);
+    return pages;
+  }
+
+  /** A verified teacher with a class, a pupil of it, and that pupil's two ideas (the newest first). */
+  async function aTeacherWithPupilIdeas() {
+    const teacher = await aVerifiedTeacher(t, { organiser: org });
+    const klass = await aClass(t, teacher);
+    const pupil = await aSignedInEntrant(t);
+    await t.http().post('/api/v1/classes/join').set(pupil.auth).send({ code: klass.joinCode }).expect(200);
+    const first = await anIdea(t, pupil, comp.id, { title: 'First' });
+    await t.http().post(`/api/v1/ideas/${first.id}/submit`).set(pupil.auth).expect(200);
+    const second = await anIdea(t, pupil, comp.id, { title: 'Second draft' });
+    return { teacher, klass, pupil, ideaIds: [second.id, first.id] };
+  }
+
+  it("a verified teacher lists their pupils' ideas, drafts too, read-only and paged; not another school's pupils' nor ideas a pupil is only invited to", async () => {
+    const { teacher, pupil, ideaIds } = await aTeacherWithPupilIdeas();
+    const otherTeacher = await aVerifiedTeacher(t, { organiser: org });
+    const otherPupil = await aSignedInEntrant(t);
+    await t.http().post('/api/v1/classes/join').set(otherPupil.auth).send({ code: (await aClass(t, otherTeacher)).joinCode }).expect(200);
+    const elsewhere = await anIdea(t, otherPupil, comp.id, { title: 'Elsewhere' });
+    await t.http().post(`/api/v1/ideas/${elsewhere.id}/members`).set(otherPupil.auth).send({ username: pupil.username }).expect(201);
+
+    const res = await t.http().get('/api/v1/me/ideas').set(teacher.auth).expect(200);
+    expect(res.body.items.map((i: { id: string }) => i.id)).toEqual(ideaIds);
+    expect(res.body.items.map((i: { status: string }) => i.status)).toEqual(['draft', 'submitted']);
+    for (const idea of res.body.items) expect(idea.members).toEqual([{ userId: pupil.id, displayName: 'Amira K.', role: 'owner', accepted: true }]);
+    expect(await idsByPage(teacher.auth, { limit: 1 })).toEqual([[ideaIds[0]], [ideaIds[1]]]);
+    expect((await t.http().patch(`/api/v1/ideas/${ideaIds[0]}`).set(teacher.auth).send({ title: 'Teacher edit' }).expect(403)).body.code).toBe('READ_ONLY');
+    expect(await idsByPage(otherTeacher.auth)).toEqual([[elsewhere.id]]);
+  });
+
+  it('a teacher not yet verified lists nothing of a class they are recorded on, until their school verifies them', async () => {
+    const { teacher, klass, ideaIds } = await aTeacherWithPupilIdeas();
+    const colleague = await aPendingTeacher(t, { urn: teacher.urn });
+    await t.db.query(`INSERT INTO class_teacher (class_id, teacher_id) VALUES ($1, $2)`, [klass.id, colleague.id]);
+    expect(await idsByPage(colleague.auth)).toEqual([[]]);
+    await t.http().get(`/api/v1/ideas/${ideaIds[0]}`).set(colleague.auth).expect(404);
+    await t.http().post(`/api/v1/schools/${teacher.schoolId}/teachers/${colleague.id}/approve`).set(teacher.auth).expect(204);
+    expect(await idsByPage(colleague.auth)).toEqual([ideaIds]);
+  });
+
+  it('an organiser lists every idea, drafts included, newest first; ?competitionId= keeps one competition', async () => {
+    const other = await aCompetition(t, org);
+    const [a, b] = [await aSignedInEntrant(t), await aSignedInEntrant(t)];
+    const submitted = await anIdea(t, a, other.id, { title: 'Submitted' });
+    await t.http().post(`/api/v1/ideas/${submitted.id}/submit`).set(a.auth).expect(200);
+    const draft = await anIdea(t, b, other.id, { title: 'Draft' });
+    const newest = await anIdea(t, a, comp.id, { title: 'Newest' });
+    expect(await idsByPage(org.auth, { competitionId: other.id, limit: 1 })).toEqual([[draft.id], [submitted.id]]);
+    expect((await t.http().get('/api/v1/me/ideas').query({ limit: 3 }).set(org.auth).expect(200)).body.items.map((i: { id: string }) => i.id)).toEqual([
+      newest.id,
+      draft.id,
+      submitted.id,
+    ]);
+    expect(await idsByPage(a.auth, { competitionId: other.id })).toEqual([[submitted.id]]);
+    expect(errorFields(await t.http().get('/api/v1/me/ideas').query({ competitionId: 'nope' }).set(org.auth).expect(400))).toEqual(['competitionId']);
+  });
 });
 
 describe('authorisation before validation (SPEC §3)', () => {
@@ -477,6 +562,23 @@ describe('authorisation before validation (SPEC §3)', () => {
     expect((await t.http().patch(path).set(member.auth).send({ title: 'x'.repeat(500) }).expect(400)).body.errors[0].field).toBe('title');
     await t.http().post(`${path}/members`).set(owner.auth).send({}).expect(400);
     await t.http().post(`${path}/report`).set(member.auth).send({ reason: '' }).expect(400);
+  });
+
+  it('entering an idea in a draft or unknown competition is 404 however bad the body; in a published one, 400', async () => {
+    const owner = await aSignedInEntrant(t);
+    const draft = await t.http().post('/api/v1/competitions').set(org.auth).send({
+      title: 'Not yet', slug: `not-yet-${Date.now()}`, minAge: 11, maxAge: 25,
+      opensAt: new Date().toISOString(), closesAt: new Date(Date.now() + 86400_000).toISOString(), categories: ['a'],
+    }).expect(201);
+    const answers = [];
+    for (const id of [draft.body.id, '00000000-0000-4000-8000-000000000000'])
+      for (const body of [{}, { title: 'x'.repeat(500), links: 'nope' }]) {
+        const res = await t.http().post(`/api/v1/competitions/${id}/ideas`).set(owner.auth).send(body);
+        answers.push([res.status, res.body.code]);
+      }
+    expect(answers).toEqual(Array(4).fill([404, 'COMPETITION_NOT_FOUND']));
+    expect(errorFields(await t.http().post(`/api/v1/competitions/${comp.id}/ideas`).set(owner.auth).send({}).expect(400))).toEqual(['title']);
+    await t.http().post('/api/v1/competitions/not-a-uuid/ideas').set(owner.auth).send({}).expect(400);
   });
 
   it('an organiser hiding an idea that does not exist gets 404 whatever the reason', async () => {

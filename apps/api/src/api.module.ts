@@ -10,12 +10,14 @@ import { PrivacyModule } from '@app/privacy';
 import { OpenDataModule } from '@app/open-data';
 import { OpenDataController } from './open-data/open-data.controller.js';
 import { CompetitionsController } from './competitions/competitions.controller.js';
+import { PublishedCompetitionGuard } from './competitions/published-competition.guard.js';
 import { IdeaAccessGuard } from './ideas/idea-access.guard.js';
 import { IdeasController } from './ideas/ideas.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { SchoolsModule } from '@app/schools';
 import { AdminController } from './admin/admin.controller.js';
 import { BadgesModule } from '@app/badges';
+import { BadgeAwardAccessGuard } from './badges/badge-award-access.guard.js';
 import { BadgeAwardsController } from './badges/badge-awards.controller.js';
 import { BadgesController } from './badges/badges.controller.js';
 import { MyBadgesController } from './badges/my-badges.controller.js';
@@ -104,6 +106,8 @@ export class ApiModule {
         ClassViewService,
         ClassAccessGuard,
         IdeaAccessGuard,
+        PublishedCompetitionGuard,
+        BadgeAwardAccessGuard,
         RedisHealthIndicator,
         // Order matters: who you are, what you may do, how often, then what you sent.
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig, AuditService, Clock } from '@app/platform';
 import { AccountsService, PeopleDirectory, mayAppearInPublic, type Role } from '@app/identity';
 import { NotificationsService } from '@app/notifications';
-import { ClassRelations } from '@app/schools';
+import { ClassRelations, ClassesService } from '@app/schools';
 import { BadgeAward, type AwardEvidence, type AwardMethod } from './badge-award.entity.js';
 import { BadgeCatalogue } from './badge-catalogue.service.js';
 import { BadgeIssuer } from './badge-issuer.service.js';
@@ -81,6 +81,7 @@ export class BadgeAwards {
     private readonly accounts: AccountsService,
     private readonly people: PeopleDirectory,
     private readonly classes: ClassRelations,
+    private readonly teachers: ClassesService,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
@@ -92,15 +93,10 @@ export class BadgeAwards {
    * a teacherAwardable badge (403 otherwise — another school's pupil included).
    */
   async award(actor: AwardActor, badgeId: string, input: NewAward): Promise<AwardView> {
-    const badge = await this.catalogue.get(badgeId);
+    const badge = await this.authorize(actor, badgeId);
     const organiser = actor.roles.includes('organiser');
-    if (!organiser) {
-      if (!actor.roles.includes('teacher')) throw new BadgesError('forbidden', 'ROLE_REQUIRED', 'Badges are awarded by organisers and teachers.');
-      if (!badge.teacherAwardable)
-        throw new BadgesError('forbidden', 'BADGE_NOT_TEACHER_AWARDABLE', 'Teachers cannot award this badge; an organiser can.');
-      if (!(await this.classes.teachesAnyOf(actor.userId, [input.recipientId])))
-        throw new BadgesError('forbidden', 'NOT_YOUR_STUDENT', 'Teachers award badges only to students of their own verified classes.');
-    }
+    if (!organiser && !(await this.classes.teachesAnyOf(actor.userId, [input.recipientId])))
+      throw new BadgesError('forbidden', 'NOT_YOUR_STUDENT', 'Teachers award badges only to students of their own verified classes.');
     const [recipient] = await this.accounts.views([input.recipientId]);
     if (!recipient) throw recipientNotFound();
     const errors = [
@@ -121,6 +117,20 @@ export class BadgeAwards {
       throw new BadgesError('conflict', 'BADGE_ALREADY_AWARDED', 'This person already holds this badge (revoke it first to issue it again).');
     await this.publication.ensurePublished(awardId);
     return (await this.views([awardId]))[0];
+  }
+
+  /**
+   * The badge, if `actor` may award it to someone: 404 for an unknown badge; 403 for anyone but an organiser
+   * or a verified teacher, and for a teacher when the badge is not teacherAwardable. For the HTTP edge too,
+   * which decides this before reading the body (SPEC §3); `award` then checks the recipient.
+   */
+  async authorize(actor: AwardActor, badgeId: string): Promise<BadgeClass> {
+    const badge = await this.catalogue.get(badgeId);
+    if (actor.roles.includes('organiser')) return badge;
+    if (!actor.roles.includes('teacher')) throw new BadgesError('forbidden', 'ROLE_REQUIRED', 'Badges are awarded by organisers and teachers.');
+    if (!badge.teacherAwardable) throw new BadgesError('forbidden', 'BADGE_NOT_TEACHER_AWARDABLE', 'Teachers cannot award this badge; an organiser can.');
+    await this.teachers.assertVerifiedTeacher(actor.userId);
+    return badge;
   }
 
   /**

@@ -9,4 +9,6 @@ export abstract class Classrooms {
   abstract shareAClass(userA: string, userB: string, manager?: EntityManager): Promise<boolean>;
   /** True when the user is a verified teacher of a class one of the students is in. */
   abstract teachesAnyOf(teacherId: string, studentIds: string[], manager?: EntityManager): Promise<boolean>;
+  /** The students of every class the user is a verified teacher of. */
+  abstract pupilsOf(teacherId: string, manager?: EntityManager): Promise<string[]>;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService, Clock, afterCursor, toPage, type Page } from '@app/platform';
+import { Classrooms } from './classrooms.js';
 import { Competition } from './competition.entity.js';
 import { competitionStatus } from './competition-status.js';
 import { CompetitionsError, competitionNotFound } from './competitions.errors.js';
@@ -19,6 +20,7 @@ export class IdeasService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: IdeaAccess,
+    private readonly classrooms: Classrooms,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -71,12 +73,18 @@ export class IdeasService {
     });
   }
 
-  /** Ideas the caller is an accepted member of, newest first. */
-  async mine(actor: Actor, limit: number, cursor?: string): Promise<Page<IdeaView>> {
-    const qb = this.dataSource
-      .getRepository(Idea)
-      .createQueryBuilder('i')
-      .innerJoin(IdeaMember, 'm', 'm.idea_id = i.id AND m.user_id = :userId AND m.accepted', { userId: actor.userId });
+  /**
+   * The ideas `actor` may see (as `visible` decides), newest first: those they are an accepted member of;
+   * for a verified teacher, those with an accepted member in one of their classes too (read-only); for an
+   * organiser, every idea. Optionally of one competition.
+   */
+  async mine(actor: Actor, limit: number, cursor?: string, competitionId?: string): Promise<Page<IdeaView>> {
+    const qb = this.dataSource.getRepository(Idea).createQueryBuilder('i');
+    if (!actor.roles.includes('organiser')) {
+      const people = [actor.userId, ...(actor.roles.includes('teacher') ? await this.classrooms.pupilsOf(actor.userId) : [])];
+      qb.where('EXISTS (SELECT 1 FROM idea_member m WHERE m.idea_id = i.id AND m.accepted AND m.user_id = ANY(:people::uuid[]))', { people });
+    }
+    if (competitionId) qb.andWhere('i.competitionId = :competitionId', { competitionId });
     afterCursor(qb, 'i', 'createdAt', cursor);
     const rows = await qb.orderBy('i.createdAt', 'DESC').addOrderBy('i.id', 'DESC').limit(limit + 1).getMany();
     const page = toPage(rows, limit, (r) => r.createdAt, (r) => r);

@@ -2,6 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
+/** Pupils (`s`) of the classes teacher $1 teaches, counted only while the teacher is verified at the class's school. */
+const TAUGHT_BY_VERIFIED_TEACHER = `FROM class_teacher t
+  JOIN school_class c ON c.id = t.class_id
+  JOIN school_membership m ON m.school_id = c.school_id AND m.user_id = t.teacher_id AND m.status = 'verified'
+  JOIN class_student s ON s.class_id = t.class_id
+ WHERE t.teacher_id = $1`;
+
 /** How people relate through classes, for the rules of other areas (teams, visibility, conflicts). */
 @Injectable()
 export class ClassRelations {
@@ -25,17 +32,15 @@ export class ClassRelations {
   /** True when the user is a verified teacher of a class one of the students is in. */
   async teachesAnyOf(teacherId: string, studentIds: string[], manager: EntityManager = this.dataSource.manager): Promise<boolean> {
     if (!studentIds.length) return false;
-    const [row] = await manager.query(
-      `SELECT EXISTS (
-         SELECT 1 FROM class_teacher t
-           JOIN school_class c ON c.id = t.class_id
-           JOIN school_membership m ON m.school_id = c.school_id AND m.user_id = t.teacher_id AND m.status = 'verified'
-           JOIN class_student s ON s.class_id = t.class_id
-          WHERE t.teacher_id = $1 AND s.student_id = ANY($2::uuid[])
-       ) AS teaches`,
-      [teacherId, studentIds],
-    );
+    const sql = `SELECT EXISTS (SELECT 1 ${TAUGHT_BY_VERIFIED_TEACHER} AND s.student_id = ANY($2::uuid[])) AS teaches`;
+    const [row] = await manager.query(sql, [teacherId, studentIds]);
     return row.teaches;
+  }
+
+  /** The pupils of every class the user is a verified teacher of (none while they are not verified). */
+  async pupilsOf(teacherId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows: { student_id: string }[] = await manager.query(`SELECT DISTINCT s.student_id ${TAUGHT_BY_VERIFIED_TEACHER}`, [teacherId]);
+    return rows.map((r) => r.student_id);
   }
 
   /**

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { BadgeAwards, BadgeCatalogue } from '@app/badges';
 import type { Principal } from '@app/identity';
 import { ApiProblems } from '../common/api-problems.decorator.js';
 import { CurrentUser, Public, Roles } from '../common/auth.decorators.js';
 import { IdParam } from '../common/dto.js';
+import { BadgeAwardAccessGuard } from './badge-award-access.guard.js';
 import {
   AwardDto,
   BadgeDto,
@@ -51,10 +52,13 @@ export class BadgesController {
   }
 
   @Roles('organiser', 'teacher')
+  @UseGuards(BadgeAwardAccessGuard)
   @Post(':id/awards')
   @ApiCreatedResponse({
     type: AwardDto,
-    description: 'Organisers award any badge; verified teachers award teacherAwardable badges to students of their own classes (403 otherwise)',
+    description:
+      'Organisers award any badge; verified teachers award teacherAwardable badges to students of their own classes (403 otherwise). ' +
+      'Decided before the body is validated: 404 for an unknown badge; 403 for a teacher not yet verified, or a badge that is not teacherAwardable',
   })
   @ApiProblems(400, 404, 409)
   async award(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: CreateAwardDto): Promise<AwardDto> {

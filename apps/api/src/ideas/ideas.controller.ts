@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { IdeasService, ModerationService, SubmissionsService, TeamsService } from '@app/competitions';
@@ -7,8 +7,9 @@ import { ApiProblems } from '../common/api-problems.decorator.js';
 import { CurrentUser, Roles, SignedIn } from '../common/auth.decorators.js';
 import { IdParam, PageQueryDto, UUID } from '../common/dto.js';
 import { Idempotent } from '../common/idempotency.interceptor.js';
+import { PublishedCompetitionGuard } from '../competitions/published-competition.guard.js';
 import { IdeaAccess } from './idea-access.guard.js';
-import { CreateIdeaDto, CreatedDto, IdeaDto, IdeaPageDto, InvitationPageDto, InviteMemberDto, ReasonDto, ReportDto, ReportPageDto, UpdateIdeaDto } from './dto/idea.dto.js';
+import { CreateIdeaDto, CreatedDto, IdeaDto, IdeaPageDto, IdeaQueryDto, InvitationPageDto, InviteMemberDto, ReasonDto, ReportDto, ReportPageDto, UpdateIdeaDto } from './dto/idea.dto.js';
 
 export class MemberParams extends IdParam {
   @ApiProperty({ format: 'uuid' }) @Matches(UUID, { message: 'userId must be a UUID' }) userId: string;
@@ -26,18 +27,24 @@ export class IdeasController {
   ) {}
 
   @Roles('entrant')
+  @UseGuards(PublishedCompetitionGuard)
   @Post('competitions/:id/ideas')
-  @ApiCreatedResponse({ type: IdeaDto, description: 'A draft: only a title is needed' })
+  @ApiCreatedResponse({ type: IdeaDto, description: 'A draft: only a title is needed. An unknown or unpublished competition is 404 before the body is read' })
   @ApiProblems(400, 404, 409)
   async create(@CurrentUser() actor: Principal, @Param() { id }: IdParam, @Body() dto: CreateIdeaDto): Promise<IdeaDto> {
     return IdeaDto.from(await this.ideas.create(actor, id, dto));
   }
 
   @Get('me/ideas')
-  @ApiOkResponse({ type: IdeaPageDto })
+  @ApiOkResponse({
+    type: IdeaPageDto,
+    description:
+      'Newest first: ideas the caller is an accepted member of; for a verified teacher also those of their classes\' students (read-only: ' +
+      'the teacher is not among the members); for an organiser every idea, drafts included',
+  })
   @ApiProblems(400)
-  async mine(@CurrentUser() actor: Principal, @Query() page: PageQueryDto): Promise<IdeaPageDto> {
-    const result = await this.ideas.mine(actor, page.limit, page.cursor);
+  async mine(@CurrentUser() actor: Principal, @Query() query: IdeaQueryDto): Promise<IdeaPageDto> {
+    const result = await this.ideas.mine(actor, query.limit, query.cursor, query.competitionId);
     return { items: result.items.map(IdeaDto.from), nextCursor: result.nextCursor };
   }
 

@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -136,7 +137,7 @@ export class EvidenceDto {
 
 export class CreateAwardDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'recipientId must be a UUID' }) recipientId: string;
-  @ApiProperty({ type: EvidenceDto }) @ValidateNested() @Type(() => EvidenceDto) evidence: EvidenceDto;
+  @ApiProperty({ type: EvidenceDto }) @IsObject() @ValidateNested() @Type(() => EvidenceDto) evidence: EvidenceDto;
 }
 
 export class RevokeAwardDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsOptionalNotNull, PageOf, RequiredWithout } from '../../common/dto.js';
-import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUrl, Length, MaxLength } from 'class-validator';
+import { IsOptionalNotNull, PageOf, PageQueryDto, RequiredWithout } from '../../common/dto.js';
+import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUUID, IsUrl, Length, MaxLength } from 'class-validator';
 import type { IdeaView, Invitation, ReportView } from '@app/competitions';
 
 export class CreateIdeaDto {
@@ -32,6 +32,10 @@ export class InviteMemberDto {
   @IsEmail()
   @Length(3, 254)
   email?: string;
+}
+
+export class IdeaQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: "Only this competition's ideas" }) @IsOptional() @IsUUID('all') competitionId?: string;
 }
 
 export class ReasonDto {

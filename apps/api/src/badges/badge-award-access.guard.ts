@@ -1,0 +1,23 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { BadgeAwards } from '@app/badges';
+import type { Principal } from '@app/identity';
+import { UUID } from '../common/dto.js';
+
+/**
+ * Who may award badge `:id`, decided before the body is validated (SPEC §3: authorisation before validation),
+ * as the service decides it again: 404 for an unknown badge, 403 for a teacher not yet verified or a badge
+ * that is not teacherAwardable. Whether the recipient is their student needs the body: the service answers
+ * that. A malformed id is left to validation (400).
+ */
+@Injectable()
+export class BadgeAwardAccessGuard implements CanActivate {
+  constructor(private readonly awards: BadgeAwards) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<Request>();
+    const id = String(req.params.id);
+    if (UUID.test(id)) await this.awards.authorize(req.user as Principal, id);
+    return true;
+  }
+}
