@@ -7,6 +7,7 @@ import { Badges1795645408959 } from './1795645408959-Badges.js';
 import { OpenData1795647729346 } from './1795647729346-OpenData.js';
 import { Judging1795647889703 } from './1795647889703-Judging.js';
 import { PartitionRoundTablesByRound1795652540519 } from './1795652540519-PartitionRoundTablesByRound.js';
+import { IdeaCreatedIndex1795657984319 } from './1795657984319-IdeaCreatedIndex.js';
 
 export const migrations: Function[] = [
   Initial1795643005731,
@@ -17,4 +18,5 @@ export const migrations: Function[] = [
   OpenData1795647729346,
   Judging1795647889703,
   PartitionRoundTablesByRound1795652540519,
+  IdeaCreatedIndex1795657984319,
 ];

@@ -17,6 +17,7 @@ export interface IdeaContent {
 
 @Entity('idea')
 @Index('idea_competition_status_idx', ['competitionId', 'status'])
+@Index('idea_created_idx', ['createdAt', 'id'])
 export class Idea implements IdeaContent {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') competitionId: string;
