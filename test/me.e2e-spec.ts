@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PeopleDirectory } from '@app/identity';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { PASSWORD, aTeacher, aVerifiedEntrant, anEntrant, anOrganiser, bornYearsAgo, errorFields, register, session, signIn, verifyEmail } from './support/builders.js';
 import { aJudge } from './support/judging.js';
@@ -75,9 +76,15 @@ describe('GET and PATCH /me', () => {
     const { auth } = await session(t, user);
     const res = await t.http().patch('/api/v1/me').set(auth).send({ email: 'New.Address@Example.com' }).expect(200);
     expect(res.body).toMatchObject({ email: 'new.address@example.com', emailVerified: false });
+    // Until then, notifications reach the person in the app only: nothing is emailed to an unproven address.
+    const people = t.app.get(PeopleDirectory);
+    expect((await people.contacts([user.id])).get(user.id)).toMatchObject({ email: null });
+    expect((await people.fact(user.id))!.mailbox).toBeNull();
     const mail = await t.mail.waitFor('new.address@example.com');
     await t.http().post('/api/v1/auth/verify-email').send({ token: tokenFrom(mail, 'verify-email') }).expect(204);
     expect((await t.http().get('/api/v1/me').set(auth)).body.emailVerified).toBe(true);
+    expect((await people.contacts([user.id])).get(user.id)).toMatchObject({ email: 'new.address@example.com' });
+    expect((await people.fact(user.id))!.mailbox).toBe('new.address@example.com');
   });
 
   it('a link for an address the account no longer uses is refused (410)', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { aPendingTeacher, aUrn, aVerifiedTeacher, anEntrant, anOrganiser, errorFields, session, type SignedInUser } from './support/builders.js';
+import { aPendingTeacher, aUrn, aVerifiedTeacher, anEntrant, anOrganiser, errorFields, session, verifyEmail, type SignedInUser } from './support/builders.js';
 
 let t: TestApp;
 let organiser: SignedInUser;
@@ -80,8 +80,8 @@ describe('listing and seeing schools', () => {
 
 describe('verification', () => {
   it('verifies the school and, by default, its first teacher, and emails them', async () => {
-    const first = await aPendingTeacher(t);
-    const second = await aPendingTeacher(t, { urn: first.urn });
+    const first = await verifyEmail(t, await aPendingTeacher(t));
+    const second = await verifyEmail(t, await aPendingTeacher(t, { urn: first.urn }));
     const res = await t.http()
       .post(`/api/v1/schools/${first.schoolId}/verify`)
       .set(organiser.auth)
@@ -117,13 +117,18 @@ describe('verification', () => {
 
   it('lets a verified teacher approve a colleague, who is emailed', async () => {
     const verified = await aVerifiedTeacher(t, { organiser });
-    const colleague = await aPendingTeacher(t, { urn: verified.urn });
+    const colleague = await verifyEmail(t, await aPendingTeacher(t, { urn: verified.urn }));
     const other = await aPendingTeacher(t, { urn: verified.urn });
     // A pending teacher cannot approve anyone: to them the school is not there.
     await t.http().post(`/api/v1/schools/${verified.schoolId}/teachers/${other.id}/approve`).set(colleague.auth).expect(404);
     await t.http().post(`/api/v1/schools/${verified.schoolId}/teachers/${colleague.id}/approve`).set(verified.auth).expect(204);
     const mail = await t.mail.waitFor(colleague.email!, (m) => /approved/i.test(m.subject));
     expect(mail.text).toContain('Hillside Academy');
+    // An address never confirmed gets the news in the app only (a mistyped one would otherwise).
+    await t.http().post(`/api/v1/schools/${verified.schoolId}/teachers/${other.id}/approve`).set(verified.auth).expect(204);
+    const inbox = await t.http().get('/api/v1/me/notifications').set(other.auth).expect(200);
+    expect(inbox.body.items.map((n: { kind: string }) => n.kind)).toContain('teacher-approved');
+    expect(t.mail.to(other.email!).filter((m) => /approved/i.test(m.subject))).toEqual([]);
     const seen = await t.http().get(`/api/v1/schools/${verified.schoolId}`).set(colleague.auth).expect(200);
     expect(seen.body.teachers.find((x: { userId: string }) => x.userId === colleague.id).status).toBe('verified');
     // A teacher of another school cannot approve here.

@@ -107,7 +107,7 @@ export class BadgeAwards {
 
     const awardId = await this.record({
       badge,
-      recipient: { id: recipient.id, firstName: recipient.firstName, email: recipient.email },
+      recipient: { id: recipient.id, firstName: recipient.firstName, email: recipient.emailVerified ? recipient.email : null },
       method: organiser ? 'organiser' : 'teacher',
       awardedBy: actor.userId,
       evidence: { narrative: input.evidence.narrative.trim(), ...(input.evidence.url ? { url: input.evidence.url } : {}) },
@@ -149,7 +149,7 @@ export class BadgeAwards {
       if (!person || person.erased) continue;
       const id = await this.record({
         badge,
-        recipient: { id: person.id, firstName: person.firstName, email: person.email },
+        recipient: { id: person.id, firstName: person.firstName, email: person.mailbox },
         method: 'automatic',
         awardedBy: null,
         evidence: { narrative: BUILT_IN_EVIDENCE[slug] },
@@ -266,6 +266,7 @@ export class BadgeAwards {
    */
   private async record(input: {
     badge: BadgeClass;
+    /** `email`: where to email the news, null for none (an address not yet verified). */
     recipient: { id: string; firstName: string; email: string | null };
     method: AwardMethod;
     awardedBy: string | null;

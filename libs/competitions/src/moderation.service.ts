@@ -69,7 +69,7 @@ export class ModerationService {
         await this.notifications.notify(m, {
           template: hidden ? 'idea-hidden' : 'idea-unhidden',
           userId,
-          email: who.email,
+          email: who.mailbox,
           inApp: true,
           data: { firstName: who.firstName, ideaTitle: idea.title, reason },
         });

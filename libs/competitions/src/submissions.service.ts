@@ -80,7 +80,7 @@ export class SubmissionsService {
         await this.notifications.notify(m, {
           template: 'idea-submitted',
           userId,
-          email: who.email,
+          email: who.mailbox,
           inApp: true,
           data: { firstName: who.firstName, ideaTitle: idea.title, competitionTitle: competition.title, version },
         });

@@ -55,7 +55,7 @@ export class TeamsService {
       await this.notifications.notify(m, {
         template: 'team-invitation',
         userId: invitee.id,
-        email: invitee.email,
+        email: invitee.mailbox,
         inApp: true,
         data: { firstName: invitee.firstName, inviter: inviterName, ideaTitle: idea.title, competitionTitle: competition.title },
       });

@@ -27,6 +27,11 @@ export interface PersonFacts {
   email: string | null;
   /** Verified email, or no email but created from a roster or with parental consent (SPEC §2.3). */
   emailVerified: boolean;
+  /**
+   * Where notifications may be emailed: the address once verified, else none (in-app only). A mistyped
+   * address must not receive a child's news (results, badges, invitations) before its owner proves it.
+   */
+  mailbox: string | null;
   profileVisibility: 'private' | 'public';
   erased: boolean;
 }
@@ -63,6 +68,7 @@ export class PeopleDirectory {
             consentStatus,
             email: u.email,
             emailVerified,
+            mailbox: u.emailVerifiedAt ? u.email : null,
             profileVisibility: u.profileVisibility,
             erased: Boolean(u.erasedAt),
           },
@@ -145,12 +151,13 @@ export class PeopleDirectory {
 
   /**
    * How to reach people (email, first name for the greeting), for notifications sent in bulk; erased
-   * accounts are left out. Lighter than `facts`: one narrow query, no entities.
+   * accounts are left out, and an address not yet verified is none (as `PersonFacts.mailbox`). Lighter
+   * than `facts`: one narrow query, no entities.
    */
   async contacts(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, { email: string | null; firstName: string }>> {
     if (!ids.length) return new Map();
     const rows: { id: string; email: string | null; first_name: string }[] = await manager.query(
-      `SELECT id, email, first_name FROM users WHERE id = ANY($1::uuid[]) AND erased_at IS NULL`,
+      `SELECT id, CASE WHEN email_verified_at IS NOT NULL THEN email END AS email, first_name FROM users WHERE id = ANY($1::uuid[]) AND erased_at IS NULL`,
       [ids],
     );
     return new Map(rows.map((r) => [r.id, { email: r.email, firstName: r.first_name }]));

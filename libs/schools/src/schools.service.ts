@@ -199,7 +199,7 @@ export class SchoolsService {
       await this.notifications.notify(manager, {
         template,
         userId: teacher.id,
-        email: teacher.email,
+        email: teacher.emailVerified ? teacher.email : null,
         inApp: true,
         data: { firstName: teacher.firstName, schoolName: school.name },
       });
