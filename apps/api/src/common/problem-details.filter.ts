@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import { serializeError } from '@app/platform';
 import type { NextFunction, Request, Response } from 'express';
 import { ReplayedResponse } from './idempotency.interceptor.js';
 import { toProblem } from './problem.js';
@@ -15,7 +16,7 @@ export function sendProblem(error: unknown, res: Response): void {
     return;
   }
   const { problem, retryAfterSeconds, unexpected } = toProblem(error);
-  if (unexpected) logger.error({ errorId: problem.errorId, err: unexpected }, 'unexpected error');
+  if (unexpected) logger.error({ errorId: problem.errorId, err: serializeError(unexpected) }, 'unexpected error');
   if (res.headersSent) {
     res.end();
     return;

@@ -55,6 +55,12 @@ const REQUIRED_IN_PRODUCTION = [
   'PUBLIC_BASE_URL',
   'JWT_SECRET',
   'BADGE_SIGNING_KEY',
+  // The defaults name young-ideas.local, a sender mail providers reject.
+  'MAIL_FROM',
+  'ISSUER_EMAIL',
+  // Unset means no proxy is trusted: behind a load balancer every client would share its address, so one per-IP
+  // rate-limit bucket for the whole country. `false` is a valid answer when the API faces clients directly.
+  'TRUST_PROXY',
 ] as const;
 
 export class ConfigError extends Error {}
@@ -97,8 +103,16 @@ export class AppConfig {
     const errors = validateSync(env, { whitelist: false });
     const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}));
     const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['env'];
+    const valid = (name: keyof Env) => env[name] !== undefined && !errors.some((e) => e.property === name);
     if (nodeEnv === 'production') {
       for (const name of REQUIRED_IN_PRODUCTION) if (!env[name]) problems.push(`${name} is required in production`);
+      if (valid('PUBLIC_BASE_URL') && !isPublicHttps(env.PUBLIC_BASE_URL!)) {
+        problems.push('PUBLIC_BASE_URL must be an https URL other than localhost in production: it is the origin of emailed links and badges');
+      }
+    }
+    if (valid('LEVEL_THRESHOLDS')) {
+      const [bronze, silver, gold] = env.LEVEL_THRESHOLDS!.split(',').map(Number);
+      if (!(bronze < silver && silver < gold)) problems.push('LEVEL_THRESHOLDS must be strictly ascending (Bronze < Silver < Gold), e.g. 250,500,1000');
     }
     if (problems.length) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
 
@@ -139,6 +153,12 @@ export class AppConfig {
       log: { level: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info') },
     });
   }
+}
+
+function isPublicHttps(value: string): boolean {
+  const url = new URL(value);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return url.protocol === 'https:' && !/^(localhost|.*\.localhost|127(\.\d+){3}|::1|0\.0\.0\.0)$/i.test(host);
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {

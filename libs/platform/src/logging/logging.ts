@@ -2,7 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pino, type Logger as Pino } from 'pino';
+import { pino, type DestinationStream, type Logger as Pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { AppConfig } from '../config/app-config.js';
 
@@ -15,11 +15,32 @@ const TOKEN_SEGMENT = /\/[A-Za-z0-9_-]{40,}(?=\/|$)/g;
 const redactTokens = (path: string) => path.replace(TOKEN_SEGMENT, '/[redacted]');
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** JSON logs; secrets and tokens are redacted wherever they appear. */
-export function createRootLogger(config: AppConfig, name: string): Pino {
+/**
+ * What is logged of an error under `err`: pino's standard serializer keeps every own property, and TypeORM's
+ * QueryFailedError carries the query's `parameters` and `driverError` (and pg's `detail` quotes key values), so a
+ * failed INSERT INTO users would log a child's email, names and password hash. Only these fields are kept.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!error || typeof error !== 'object') return { message: String(error) };
+  const e = error as { name?: unknown; type?: unknown; message?: unknown; code?: unknown; stack?: unknown; query?: unknown };
+  const out: Record<string, unknown> = {};
+  // pino-http hands its error serializer pino's standard output, where the name is `type`.
+  const name = e.name ?? e.type;
+  if (typeof name === 'string') out.name = name;
+  if (typeof e.message === 'string') out.message = e.message;
+  if (typeof e.code === 'string' || typeof e.code === 'number') out.code = e.code;
+  // The SQL text alone, with $n placeholders: the values are in `parameters`, which is dropped.
+  if (typeof e.query === 'string') out.query = e.query.slice(0, 500);
+  if (typeof e.stack === 'string') out.stack = e.stack;
+  return out;
+}
+
+/** JSON logs; secrets and tokens are redacted wherever they appear, errors reduced by serializeError. */
+export function createRootLogger(config: AppConfig, name: string, destination?: DestinationStream): Pino {
   return pino({
     name,
     level: config.log.level,
+    serializers: { err: serializeError },
     redact: {
       paths: [
         'req.headers.authorization',
@@ -34,7 +55,7 @@ export function createRootLogger(config: AppConfig, name: string): Pino {
       ],
       censor: '[redacted]',
     },
-  });
+  }, destination);
 }
 
 /**
@@ -52,6 +73,8 @@ export function requestLogging(root: Pino) {
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: redactTokens(req.url.split('?')[0]) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      // pino-http installs pino's standard error serializer on each request's logger unless given one.
+      err: serializeError,
     },
     autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
   });
