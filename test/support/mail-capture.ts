@@ -16,12 +16,18 @@ export class MailCapture {
   private server?: SMTPServer;
   /** While set, the server refuses mail with a temporary error (to test retries). */
   refusing = false;
+  /** Addresses the server refuses for good, quoting them as real servers do (550 5.1.1). */
+  readonly unknownRecipients = new Set<string>();
 
   async start(): Promise<string> {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (!this.unknownRecipients.has(address.address.toLowerCase())) return callback();
+        callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
+      },
       onData: (stream, _session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));

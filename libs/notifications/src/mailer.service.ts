@@ -22,7 +22,7 @@ export class MailerService implements OnApplicationShutdown {
   constructor(private readonly config: AppConfig) {
     this.toFiles = !config.mail.smtpUrl;
     this.transport = config.mail.smtpUrl
-      ? nodemailer.createTransport(config.mail.smtpUrl)
+      ? nodemailer.createTransport({ url: config.mail.smtpUrl, pool: true }) // reuses connections: a results fan-out is thousands of emails
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 

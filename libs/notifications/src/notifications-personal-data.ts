@@ -17,6 +17,6 @@ export class NotificationsPersonalData implements PersonalDataHolder {
   }
 
   async forget(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`UPDATE notification SET email = NULL, data = '{}', secret = NULL WHERE user_id = $1`, [userId]);
+    await manager.query(`UPDATE notification SET email = NULL, data = '{}', secret = NULL, last_error = NULL WHERE user_id = $1`, [userId]);
   }
 }

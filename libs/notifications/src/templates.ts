@@ -179,6 +179,23 @@ export const TEMPLATES = {
 
 export type TemplateName = keyof typeof TEMPLATES;
 
+/**
+ * Emails someone is waiting for, most with a link that expires: they are delivered ahead of bulk mail
+ * (results, reminders, badges), so a reset asked for during a national results fan-out still arrives at once.
+ */
+export const TRANSACTIONAL_TEMPLATES: ReadonlySet<TemplateName> = new Set<TemplateName>([
+  'verify-email',
+  'password-reset',
+  'password-changed',
+  'team-invitation',
+  'consent-request',
+  'consent-recorded',
+  'consent-outcome',
+  'school-verified',
+  'teacher-approved',
+  'judge-invitation',
+]);
+
 export function render(template: string, data: Record<string, unknown>, ctx: RenderContext): Rendered {
   const fn = (TEMPLATES as Record<string, Template>)[template];
   if (!fn) throw new Error(`unknown template ${template}`);

@@ -1,7 +1,7 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
-import { JOBS, ProcessorHost, QUEUES, isUuid, type JobData } from '@app/platform';
+import { JOBS, ProcessorHost, QUEUES, SCHEDULED_JOB_OPTIONS, isUuid, type JobData } from '@app/platform';
 import { AssignmentService, PublicationService, RemindersService, RoundsService, TallyService } from '@app/judging';
 
 /**
@@ -28,7 +28,7 @@ export class JudgingProcessor extends ProcessorHost implements OnApplicationBoot
     await this.queue.upsertJobScheduler(
       'scoring-reminders',
       { pattern: '0 9 * * *', tz: 'Europe/London' },
-      { name: JOBS.scoringReminders.name, data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } },
+      { name: JOBS.scoringReminders.name, data: {}, opts: { ...SCHEDULED_JOB_OPTIONS, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } },
     );
   }
 

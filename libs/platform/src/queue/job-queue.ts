@@ -12,6 +12,18 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 14 * 24 * 3600 },
 };
 
+/** Retention for the jobs a scheduler repeats: they are not added through JobQueue, and would otherwise be kept for ever. */
+export const SCHEDULED_JOB_OPTIONS: JobsOptions = {
+  removeOnComplete: DEFAULT_JOB_OPTIONS.removeOnComplete,
+  removeOnFail: DEFAULT_JOB_OPTIONS.removeOnFail,
+};
+
+/** The options a job's payload asks for (see JobData): only a priority. */
+function payloadOptions(data: unknown): JobsOptions {
+  const priority = (data as { priority?: unknown } | null | undefined)?.priority;
+  return typeof priority === 'number' ? { priority } : {};
+}
+
 /** Typed producer facade: the only way code enqueues a job. */
 @Injectable()
 export class JobQueue implements OnModuleInit {
@@ -32,7 +44,7 @@ export class JobQueue implements OnModuleInit {
 
   async enqueue<K extends JobKey>(job: K, data: JobData[K], options: JobsOptions = {}): Promise<string> {
     const { queue, name } = JOBS[job];
-    const added = await this.queue(queue).add(name, data, { ...DEFAULT_JOB_OPTIONS, ...options });
+    const added = await this.queue(queue).add(name, data, { ...DEFAULT_JOB_OPTIONS, ...payloadOptions(data), ...options });
     return added.id!;
   }
 
@@ -40,7 +52,7 @@ export class JobQueue implements OnModuleInit {
   async enqueueBulk(queue: QueueName, jobs: { name: string; data: unknown; jobId: string }[]): Promise<void> {
     if (!jobs.length) return;
     await this.queue(queue).addBulk(
-      jobs.map((j) => ({ name: j.name, data: j.data, opts: { ...DEFAULT_JOB_OPTIONS, jobId: j.jobId } })),
+      jobs.map((j) => ({ name: j.name, data: j.data, opts: { ...DEFAULT_JOB_OPTIONS, ...payloadOptions(j.data), jobId: j.jobId } })),
     );
   }
 }

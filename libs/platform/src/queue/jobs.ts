@@ -22,7 +22,8 @@ export type JobKey = keyof typeof JOBS;
 
 /** Payload of each job; processors validate against it. */
 export interface JobData {
-  deliverNotification: { notificationId: string };
+  /** `priority`: BullMQ's (1 first); it travels in the payload so that jobs relayed through the outbox keep it. */
+  deliverNotification: { notificationId: string; priority?: number };
   /**
    * A domain event earning a built-in badge (SPEC §2.5), written to the outbox by the area where it
    * happens (competitions: idea-maker, team-player; judging: shortlisted, finalist, winner, judge) and
