@@ -64,7 +64,10 @@ export class RoundsController {
 
   @Post('rounds/:id/close')
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: JobAcceptedDto, description: 'Scores are frozen and the tally job queued (closed → tallied)' })
+  @ApiAcceptedResponse({
+    type: JobAcceptedDto,
+    description: 'Scores are frozen and the tally job queued (closed → tallied). Again on a closed round: the tally in flight, or a new one if it failed for good',
+  })
   @ApiProblems(404, 409)
   close(@CurrentUser() actor: Principal, @Param() { id }: IdParam): Promise<JobAcceptedDto> {
     return this.rounds.close(actor.userId, id);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, MoreThan, type EntityManager } from 'typeorm';
-import { AuditService, Clock, decodeCursor, toPage, type FieldError, type Page } from '@app/platform';
+import { AuditService, Clock, JobStatusService, decodeCursor, toPage, type FieldError, type Page } from '@app/platform';
 import { PeopleDirectory } from '@app/identity';
 import { CompetitionsService, EntriesService, type CompetitionView } from '@app/competitions';
 import { JudgingError, roundNotFound, wrongRoundStatus } from '../judging.errors.js';
@@ -76,6 +76,7 @@ export class RoundsService {
     private readonly entries: EntriesService,
     private readonly people: PeopleDirectory,
     private readonly queue: JudgingQueue,
+    private readonly jobs: JobStatusService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -177,11 +178,23 @@ export class RoundsService {
     await this.dataSource.query(`UPDATE judging_round SET status = 'setup' WHERE id = $1 AND status = 'assigning'`, [roundId]);
   }
 
-  /** POST /rounds/:id/close: scoring → closed, the tally queued. Scores can no longer change. */
+  /**
+   * POST /rounds/:id/close: scoring → closed, the tally queued. Scores can no longer change. On a closed
+   * round it answers the tally in flight, or queues a new one when that job failed for good or is gone
+   * (its retries spent, say): the organiser's way out without an operator.
+   */
   async close(actorId: string, roundId: string): Promise<{ jobId: string }> {
     return this.dataSource.transaction(async (m) => {
       const round = await this.find(roundId, m, true);
-      if (round.status !== 'scoring') throw wrongRoundStatus(round.status, ['scoring']);
+      if (round.status === 'closed') {
+        const job = round.tallyJobId ? await this.jobs.find(round.tallyJobId, m) : null;
+        if (job && job.state !== 'failed') return { jobId: job.id };
+        const jobId = await this.queue.tally(m, roundId, actorId);
+        await m.getRepository(Round).update({ id: roundId }, { tallyJobId: jobId });
+        await this.audit.record({ action: 'round.tally_requeued', actorId, subjectType: 'round', subjectId: roundId, data: { jobId, failedJobId: round.tallyJobId } }, m);
+        return { jobId };
+      }
+      if (round.status !== 'scoring') throw wrongRoundStatus(round.status, ['scoring', 'closed']);
       const jobId = await this.queue.tally(m, roundId, actorId);
       await m.getRepository(Round).update({ id: roundId }, { status: 'closed', closedAt: this.clock.now(), tallyJobId: jobId });
       await this.audit.record({ action: 'round.closed', actorId, subjectType: 'round', subjectId: roundId, data: { jobId } }, m);

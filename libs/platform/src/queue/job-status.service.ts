@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { isUuid } from '../ids.js';
 import { JOBS, QUEUES, isJobKey } from './jobs.js';
 import { JobQueue } from './job-queue.js';
@@ -41,10 +41,10 @@ export class JobStatusService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async find(id: string): Promise<JobStatus | null> {
+  async find(id: string, manager: EntityManager = this.dataSource.manager): Promise<JobStatus | null> {
     const queued = await this.fromQueues(id);
     if (queued || !isUuid(id)) return queued; // outbox ids are UUIDs; any other id is only ever a queue's
-    const [row] = (await this.dataSource.query(`SELECT job, data, relayed_at FROM outbox WHERE id = $1`, [id])) as {
+    const [row] = (await manager.query(`SELECT job, data, relayed_at FROM outbox WHERE id = $1`, [id])) as {
       job: string;
       data: { requestedBy?: unknown };
       relayed_at: Date | null;
