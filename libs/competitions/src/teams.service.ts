@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, Clock, decodeCursor, toPage, type Page } from '@app/platform';
+import { AuditService, Clock, afterCursorSql, decodeCursor, toPage, type Page } from '@app/platform';
 import { PeopleDirectory, type PersonFacts } from '@app/identity';
 import { NotificationsService } from '@app/notifications';
 import { Classrooms } from './classrooms.js';
@@ -115,14 +115,12 @@ export class TeamsService {
   /** The caller's pending invitations, newest first, keyset-paged on (invitedAt, ideaId): one invitation per idea. */
   async invitations(actor: Actor, limit: number, cursor?: string): Promise<Page<Invitation>> {
     const after = decodeCursor(cursor);
-    // the boundary's own timestamp is read back, as afterCursor does: the cursor keeps milliseconds only
     const rows: { id: string; idea_title: string; competition_id: string; competition_title: string; invited_by: string; invited_at: Date }[] =
       await this.dataSource.query(
         `SELECT i.id, i.title AS idea_title, c.id AS competition_id, c.title AS competition_title, m.invited_by, m.invited_at
            FROM idea_member m JOIN idea i ON i.id = m.idea_id JOIN competition c ON c.id = i.competition_id
           WHERE m.user_id = $1 AND NOT m.accepted
-            AND ($2::uuid IS NULL OR (m.invited_at, m.idea_id) <
-                 (coalesce((SELECT b.invited_at FROM idea_member b WHERE b.idea_id = $2::uuid AND b.user_id = $1), $3::timestamptz), $2::uuid))
+            AND ${afterCursorSql('idea_member', 'm', 'invited_at', '$3', '$2', { idColumn: 'idea_id', boundary: 'b.user_id = $1' })}
           ORDER BY m.invited_at DESC, m.idea_id DESC LIMIT $4`,
         [actor.userId, after?.id ?? null, after?.at ?? null, limit + 1],
       );

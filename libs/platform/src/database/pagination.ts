@@ -69,10 +69,19 @@ export function afterCursor<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, 
 
 /**
  * `afterCursor` for hand-written SQL: the condition keeping the rows after the cursor in a newest-first
- * order by (alias.column DESC, alias.id DESC), the boundary row's own timestamp read back by its id.
- * `at` and `id` name the SQL parameters carrying the cursor's time and id (e.g. '$4', '$5'); both are
- * null when there is no cursor, and the condition then holds for every row.
+ * order by (alias.column DESC, alias.<idColumn> DESC), the boundary row's own timestamp read back by its
+ * id. `at` and `id` name the SQL parameters carrying the cursor's time and id (e.g. '$4', '$5'); both are
+ * null when there is no cursor, and the condition then holds for every row. A table keyed by more than
+ * the id column names it (`idColumn`) and narrows the boundary look-up with `boundary` (on alias `b`).
  */
-export function afterCursorSql(table: string, alias: string, column: string, at: string, id: string): string {
-  return `(${id}::uuid IS NULL OR (${alias}.${column}, ${alias}.id) < (coalesce((SELECT b.${column} FROM ${table} b WHERE b.id = ${id}::uuid), ${at}::timestamptz), ${id}::uuid))`;
+export function afterCursorSql(
+  table: string,
+  alias: string,
+  column: string,
+  at: string,
+  id: string,
+  { idColumn = 'id', boundary }: { idColumn?: string; boundary?: string } = {},
+): string {
+  const lookup = `SELECT b.${column} FROM ${table} b WHERE b.${idColumn} = ${id}::uuid${boundary ? ` AND ${boundary}` : ''}`;
+  return `(${id}::uuid IS NULL OR (${alias}.${column}, ${alias}.${idColumn}) < (coalesce((${lookup}), ${at}::timestamptz), ${id}::uuid))`;
 }
