@@ -1,8 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import { BadgeAwards } from '@app/badges';
-import type { Principal } from '@app/identity';
-import { UUID } from '../common/dto.js';
+import { routeTarget } from '../common/route-target.js';
 
 /**
  * Who may award badge `:id`, decided before the body is validated (SPEC §3: authorisation before validation),
@@ -15,9 +13,8 @@ export class BadgeAwardAccessGuard implements CanActivate {
   constructor(private readonly awards: BadgeAwards) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<Request>();
-    const id = String(req.params.id);
-    if (UUID.test(id)) await this.awards.authorize(req.user as Principal, id);
+    const { caller, id } = routeTarget(ctx);
+    if (id) await this.awards.authorize(caller, id);
     return true;
   }
 }

@@ -1,7 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import { CompetitionsService } from '@app/competitions';
-import { UUID } from '../common/dto.js';
+import { routeTarget } from '../common/route-target.js';
 
 /**
  * A route about competition `:id` that only a published one takes (entering an idea), decided before the body
@@ -13,8 +12,8 @@ export class PublishedCompetitionGuard implements CanActivate {
   constructor(private readonly competitions: CompetitionsService) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const id = String(ctx.switchToHttp().getRequest<Request>().params.id);
-    if (UUID.test(id)) await this.competitions.get(id);
+    const { id } = routeTarget(ctx);
+    if (id) await this.competitions.get(id);
     return true;
   }
 }

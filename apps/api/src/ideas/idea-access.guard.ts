@@ -1,9 +1,7 @@
 import { applyDecorators, type CanActivate, type ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
 import { IdeasService, type IdeaRole } from '@app/competitions';
-import type { Principal } from '@app/identity';
-import { UUID } from '../common/dto.js';
+import { routeTarget } from '../common/route-target.js';
 
 const IDEA_ACCESS = 'yi:idea-access';
 
@@ -22,9 +20,8 @@ export class IdeaAccessGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const role = this.reflector.get<IdeaRole>(IDEA_ACCESS, ctx.getHandler());
-    const req = ctx.switchToHttp().getRequest<Request>();
-    const id = String(req.params.id);
-    if (UUID.test(id)) await this.ideas.authorize(req.user as Principal, id, role);
+    const { caller, id } = routeTarget(ctx);
+    if (id) await this.ideas.authorize(caller, id, role);
     return true;
   }
 }

@@ -1,8 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
-import type { Principal } from '@app/identity';
 import { ScoringService } from '@app/judging';
-import { UUID } from '../common/dto.js';
+import { routeTarget } from '../common/route-target.js';
 
 /**
  * A judge's own assignment route `judge/assignments/:id/…`: another judge's assignment (or none, or a
@@ -14,9 +12,8 @@ export class OwnAssignmentGuard implements CanActivate {
   constructor(private readonly scoring: ScoringService) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<Request>();
-    const id = String(req.params.id);
-    if (UUID.test(id)) await this.scoring.assertOwn((req.user as Principal).userId, id);
+    const { caller, id } = routeTarget(ctx);
+    if (id) await this.scoring.assertOwn(caller.userId, id);
     return true;
   }
 }
