@@ -73,6 +73,19 @@ describe('GET /open-data/grants.json', () => {
     );
   });
 
+  it('dates an award in London: 23:30 UTC on a summer evening is already the next day', async () => {
+    const [award] = await t.db.query(`SELECT id, awarded_at FROM funding_award WHERE competition_id = $1 ORDER BY id LIMIT 1`, [competitionId]);
+    await t.db.query(`UPDATE funding_award SET awarded_at = '2027-06-30T23:30:00Z' WHERE id = $1`, [award.id]);
+    try {
+      const res = await t.http().get('/api/v1/open-data/grants.json').expect(200);
+      const dates = res.body.grants.map((g: { awardDate: string }) => g.awardDate);
+      expect(dates).toContain('2027-07-01');
+      expect(dates).not.toContain('2027-06-30');
+    } finally {
+      await t.db.query(`UPDATE funding_award SET awarded_at = $2 WHERE id = $1`, [award.id, award.awarded_at]);
+    }
+  });
+
   it('grants.csv carries the same grants under the 360Giving spreadsheet titles (RFC 4180)', async () => {
     const res = await t.http().get('/api/v1/open-data/grants.csv').expect(200).expect('Content-Type', /text\/csv; charset=utf-8/);
     const lines = res.text.split('\r\n');
